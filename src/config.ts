@@ -1,0 +1,110 @@
+import { z } from "zod";
+
+/**
+ * All configuration comes from environment variables, validated here once at boot.
+ * Every variable is documented in README.md ("Configuration").
+ */
+const DEV_SESSION_SECRET = "dev-only-session-secret-not-for-production-0123456789";
+
+/** An empty variable counts as unset. */
+const blankToUndefined = (v: unknown) => (typeof v === "string" && v.trim() === "" ? undefined : v);
+const optionalUrl = z.preprocess(blankToUndefined, z.url().optional());
+const optionalString = z.preprocess(blankToUndefined, z.string().trim().optional());
+
+const envSchema = z
+  .object({
+    NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
+    PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+    HOST: z.string().default("0.0.0.0"),
+    PUBLIC_URL: optionalUrl,
+    DATABASE_URL: optionalUrl,
+    DATA_DIR: z.string().default("./data"),
+    SMTP_URL: optionalUrl,
+    MAIL_FROM: z.string().default("Permis de conduire <ne-pas-repondre@permis.localhost>"),
+    SESSION_SECRET: optionalString,
+    FRANCECONNECT_ISSUER: optionalUrl,
+    FRANCECONNECT_CLIENT_ID: optionalString,
+    FRANCECONNECT_CLIENT_SECRET: optionalString,
+    FRANCECONNECT_DEMO_PORT: z.preprocess(blankToUndefined, z.coerce.number().int().min(0).max(65535).optional()),
+    TRUST_PROXY: z.preprocess(blankToUndefined, z.enum(["true", "false"]).default("false")).transform((v) => v === "true"),
+    OUTBOX_LEASE_SECONDS: z.coerce.number().int().min(1).default(120),
+    LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+  })
+  .superRefine((env, ctx) => {
+    if (env.NODE_ENV !== "production") return;
+    const required: Array<keyof typeof env> = [
+      "PUBLIC_URL",
+      "DATABASE_URL",
+      "SMTP_URL",
+      "SESSION_SECRET",
+      "FRANCECONNECT_ISSUER",
+      "FRANCECONNECT_CLIENT_ID",
+      "FRANCECONNECT_CLIENT_SECRET",
+    ];
+    for (const key of required) {
+      if (env[key] === undefined) {
+        ctx.addIssue({ code: "custom", path: [key], message: `${key} est obligatoire en production` });
+      }
+    }
+    if (env.SESSION_SECRET !== undefined && env.SESSION_SECRET.length < 32) {
+      ctx.addIssue({ code: "custom", path: ["SESSION_SECRET"], message: "SESSION_SECRET doit faire au moins 32 caractères" });
+    }
+  });
+
+export interface Config {
+  env: "development" | "production" | "test";
+  port: number;
+  host: string;
+  publicUrl: string;
+  databaseUrl: string | undefined;
+  dataDir: string;
+  smtpUrl: string | undefined;
+  mailFrom: string;
+  sessionSecret: string;
+  trustProxy: boolean;
+  outboxLeaseSeconds: number;
+  logLevel: string;
+  franceConnect: {
+    /** undefined: the demonstration provider is started locally (never in production). */
+    issuer: string | undefined;
+    clientId: string;
+    clientSecret: string;
+    demoPort: number;
+  };
+}
+
+export class ConfigError extends Error {}
+
+export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = envSchema.safeParse(source);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `- ${i.path.join(".")}: ${i.message}`);
+    throw new ConfigError(`Configuration invalide :\n${lines.join("\n")}`);
+  }
+  const e = parsed.data;
+  const publicUrl = (e.PUBLIC_URL ?? `http://localhost:${e.PORT}`).replace(/\/$/, "");
+  return {
+    env: e.NODE_ENV,
+    port: e.PORT,
+    host: e.HOST,
+    publicUrl,
+    databaseUrl: e.DATABASE_URL,
+    dataDir: e.DATA_DIR,
+    smtpUrl: e.SMTP_URL,
+    mailFrom: e.MAIL_FROM,
+    sessionSecret: e.SESSION_SECRET ?? DEV_SESSION_SECRET,
+    trustProxy: e.TRUST_PROXY,
+    outboxLeaseSeconds: e.OUTBOX_LEASE_SECONDS,
+    logLevel: e.LOG_LEVEL,
+    franceConnect: {
+      issuer: e.FRANCECONNECT_ISSUER?.replace(/\/$/, ""),
+      clientId: e.FRANCECONNECT_CLIENT_ID ?? "permis-en-ligne-demo",
+      clientSecret: e.FRANCECONNECT_CLIENT_SECRET ?? "demo-secret-for-local-provider-only",
+      demoPort: e.FRANCECONNECT_DEMO_PORT ?? e.PORT + 1,
+    },
+  };
+}
+
+export function isProduction(config: Config): boolean {
+  return config.env === "production";
+}

@@ -1,0 +1,139 @@
+import { sql } from "drizzle-orm";
+import {
+  bigserial,
+  boolean,
+  index,
+  integer,
+  json,
+  pgTable,
+  text,
+  timestamp,
+  uniqueIndex,
+  uuid,
+  varchar,
+} from "drizzle-orm/pg-core";
+
+const createdAt = () => timestamp("created_at", { withTimezone: true }).notNull().defaultNow();
+
+/** A user account: particulier or professionnel (école de conduite). */
+export const accounts = pgTable(
+  "accounts",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    kind: text("kind", { enum: ["particulier", "professionnel"] }).notNull(),
+    status: text("status", { enum: ["pending", "active"] }).notNull().default("pending"),
+    familyName: text("family_name").notNull(),
+    givenName: text("given_name").notNull(),
+    email: text("email").notNull(),
+    /** Assigned by the service at activation; the sign-in identifier. */
+    identifier: text("identifier"),
+    sex: text("sex", { enum: ["F", "M"] }),
+    passwordHash: text("password_hash"),
+    secretQuestion: text("secret_question"),
+    secretAnswerHash: text("secret_answer_hash"),
+    franceConnectSub: text("franceconnect_sub"),
+    birthdate: text("birthdate"),
+    birthplace: text("birthplace"),
+    birthcountry: text("birthcountry"),
+    /** A pending account not activated by then is deleted by a scheduled job. */
+    activationDeadline: timestamp("activation_deadline", { withTimezone: true }),
+    createdAt: createdAt(),
+    activatedAt: timestamp("activated_at", { withTimezone: true }),
+    lastLoginAt: timestamp("last_login_at", { withTimezone: true }),
+  },
+  (t) => [
+    uniqueIndex("accounts_email_key").on(sql`lower(${t.email})`),
+    uniqueIndex("accounts_identifier_key").on(t.identifier),
+    uniqueIndex("accounts_franceconnect_sub_key").on(t.franceConnectSub),
+    index("accounts_pending_deadline_idx").on(t.activationDeadline).where(sql`${t.status} = 'pending'`),
+  ],
+);
+
+/** Single-use links sent by mail (activation, password reset). Only a hash of the token is kept. */
+export const oneTimeTokens = pgTable(
+  "one_time_tokens",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    accountId: uuid("account_id")
+      .notNull()
+      .references(() => accounts.id, { onDelete: "cascade" }),
+    purpose: text("purpose", { enum: ["activation", "password_reset"] }).notNull(),
+    tokenHash: text("token_hash").notNull(),
+    expiresAt: timestamp("expires_at", { withTimezone: true }).notNull(),
+    usedAt: timestamp("used_at", { withTimezone: true }),
+    createdAt: createdAt(),
+  },
+  (t) => [uniqueIndex("one_time_tokens_hash_key").on(t.tokenHash), index("one_time_tokens_account_idx").on(t.accountId)],
+);
+
+/** Server-side sessions, in the table layout of connect-pg-simple (the store used by @fastify/session). */
+export const sessions = pgTable(
+  "session",
+  {
+    sid: varchar("sid").primaryKey(),
+    sess: json("sess").notNull(),
+    expire: timestamp("expire", { precision: 6 }).notNull(),
+  },
+  (t) => [index("IDX_session_expire").on(t.expire)],
+);
+
+/** Mails and SMS to deliver, written in the same transaction as the change that causes them. */
+export const outbox = pgTable(
+  "outbox",
+  {
+    id: bigserial("id", { mode: "number" }).primaryKey(),
+    channel: text("channel", { enum: ["mail", "sms"] }).notNull(),
+    recipient: text("recipient").notNull(),
+    subject: text("subject").notNull().default(""),
+    bodyText: text("body_text").notNull(),
+    bodyHtml: text("body_html"),
+    status: text("status", { enum: ["pending", "sent", "failed"] }).notNull().default("pending"),
+    attempts: integer("attempts").notNull().default(0),
+    nextAttemptAt: timestamp("next_attempt_at", { withTimezone: true }).notNull().defaultNow(),
+    lockedUntil: timestamp("locked_until", { withTimezone: true }),
+    lastError: text("last_error"),
+    /** How it was delivered: "smtp", "dev" (kept for the development mailbox), "http"... */
+    transport: text("transport"),
+    createdAt: createdAt(),
+    sentAt: timestamp("sent_at", { withTimezone: true }),
+  },
+  (t) => [index("outbox_due_idx").on(t.nextAttemptAt).where(sql`${t.status} = 'pending'`)],
+);
+
+/** Failure counters for rate limits, keyed by a hash of (scope, IP or identifier). */
+export const throttles = pgTable("throttles", {
+  key: text("key").primaryKey(),
+  hits: integer("hits").notNull(),
+  windowStartedAt: timestamp("window_started_at", { withTimezone: true }).notNull(),
+  blockedUntil: timestamp("blocked_until", { withTimezone: true }),
+});
+
+/** Captcha challenges: single use, short-lived. */
+export const captchas = pgTable("captchas", {
+  id: uuid("id").primaryKey().defaultRandom(),
+  answer: text("answer").notNull(),
+  expiresAt: timestamp("expires_at", { withTimezone: true }).notNull(),
+});
+
+/** Periodic jobs: one row per job; an instance claims a due job by moving next_run_at. */
+export const scheduledJobs = pgTable("scheduled_jobs", {
+  name: text("name").primaryKey(),
+  nextRunAt: timestamp("next_run_at", { withTimezone: true }).notNull(),
+  lastRunAt: timestamp("last_run_at", { withTimezone: true }),
+  lastError: text("last_error"),
+});
+
+/** Messages shown on the account home ("NOTIFICATIONS"). */
+export const notifications = pgTable(
+  "notifications",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    accountId: uuid("account_id")
+      .notNull()
+      .references(() => accounts.id, { onDelete: "cascade" }),
+    message: text("message").notNull(),
+    read: boolean("read").notNull().default(false),
+    createdAt: createdAt(),
+  },
+  (t) => [index("notifications_account_idx").on(t.accountId, t.createdAt)],
+);

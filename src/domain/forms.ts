@@ -1,0 +1,53 @@
+/** Form parsing helpers shared by the domain validators: raw input in, typed value or French errors out. */
+export type FieldErrors<K extends string = string> = Partial<Record<K, string>>;
+
+export type FormResult<T, K extends string = string> = { ok: true; value: T } | { ok: false; errors: FieldErrors<K> };
+
+/** Raw form input as parsed from an urlencoded body (repeated fields arrive as arrays). */
+export type RawInput = Record<string, unknown>;
+
+/** A trimmed single string (the first one if the field was repeated), "" when absent. */
+export function field(input: RawInput, name: string): string {
+  const v = input[name];
+  const first = Array.isArray(v) ? v[0] : v;
+  return typeof first === "string" ? first.trim() : "";
+}
+
+/** All values of a repeated field (checkboxes), trimmed, empty ones dropped. */
+export function fields(input: RawInput, name: string): string[] {
+  const v = input[name];
+  const list = Array.isArray(v) ? v : v === undefined ? [] : [v];
+  return list.filter((x): x is string => typeof x === "string").map((x) => x.trim()).filter((x) => x !== "");
+}
+
+export function hasErrors(errors: FieldErrors): boolean {
+  return Object.values(errors).some((e) => e !== undefined);
+}
+
+const EMAIL_PATTERN = /^[^\s@<>()[\]\\,;:"]+@[^\s@<>()[\]\\,;:"]+\.[^\s@<>()[\]\\,;:".]{2,}$/u;
+
+export function emailError(email: string): string | undefined {
+  if (email === "") return "Saisissez votre adresse mél.";
+  if (email.length > 254 || !EMAIL_PATTERN.test(email)) {
+    return "Saisissez une adresse mél valide, au format nom@domaine.fr.";
+  }
+  return undefined;
+}
+
+const NAME_PATTERN = /^[\p{L}][\p{L}\p{M}' ’-]*$/u;
+export const NAME_MAX_LENGTH = 80;
+
+/** `what` completes the sentence: "Saisissez votre <what>." */
+export function nameError(value: string, what: string): string | undefined {
+  if (value === "") return `Saisissez votre ${what}.`;
+  if (value.length > NAME_MAX_LENGTH) return `Le champ « ${what} » ne doit pas dépasser ${NAME_MAX_LENGTH} caractères.`;
+  if (!NAME_PATTERN.test(value)) {
+    return `Le champ « ${what} » ne peut contenir que des lettres, des espaces, des tirets et des apostrophes.`;
+  }
+  return undefined;
+}
+
+/** Collapses inner whitespace: "Jean   Pierre" → "Jean Pierre". */
+export function tidy(text: string): string {
+  return text.replace(/\s+/g, " ").trim();
+}

@@ -1,0 +1,43 @@
+/**
+ * Rate limits with growing delays (sign-in, account creation, "oublié" flows).
+ * A key may be hit `free` times within `windowSeconds`; from the `free`-th hit on, it is
+ * blocked for `baseDelaySeconds`, doubling with each further hit, up to `maxDelaySeconds`.
+ */
+export interface ThrottlePolicy {
+  free: number;
+  baseDelaySeconds: number;
+  maxDelaySeconds: number;
+  windowSeconds: number;
+}
+
+export const THROTTLE_POLICIES = {
+  /** Failed sign-ins for one identifier, whoever tries. */
+  signinIdentifier: { free: 5, baseDelaySeconds: 30, maxDelaySeconds: 15 * 60, windowSeconds: 60 * 60 },
+  /** Failed sign-ins from one address, whatever the identifier. */
+  signinIp: { free: 20, baseDelaySeconds: 30, maxDelaySeconds: 15 * 60, windowSeconds: 60 * 60 },
+  /** Account creations from one address. */
+  signupIp: { free: 5, baseDelaySeconds: 60, maxDelaySeconds: 60 * 60, windowSeconds: 60 * 60 },
+  /** "Identifiant oublié" and "Mot de passe oublié" from one address. */
+  recoveryIp: { free: 5, baseDelaySeconds: 60, maxDelaySeconds: 60 * 60, windowSeconds: 60 * 60 },
+  /** The same two flows for one identifier or email address. */
+  recoveryTarget: { free: 3, baseDelaySeconds: 60, maxDelaySeconds: 60 * 60, windowSeconds: 60 * 60 },
+} as const satisfies Record<string, ThrottlePolicy>;
+
+export type ThrottleScope = keyof typeof THROTTLE_POLICIES;
+
+/** Seconds the key stays blocked after its `hits`-th hit in the window (0: not blocked). */
+export function blockSeconds(policy: ThrottlePolicy, hits: number): number {
+  if (hits < policy.free) return 0;
+  const exponent = Math.min(hits - policy.free, 30);
+  return Math.min(policy.maxDelaySeconds, policy.baseDelaySeconds * 2 ** exponent);
+}
+
+/** "2 minutes", "45 secondes": how long to wait, in French. */
+export function waitInFrench(seconds: number): string {
+  if (seconds < 60) {
+    const s = Math.max(1, Math.ceil(seconds));
+    return `${s} seconde${s > 1 ? "s" : ""}`;
+  }
+  const m = Math.ceil(seconds / 60);
+  return `${m} minute${m > 1 ? "s" : ""}`;
+}

@@ -1,0 +1,55 @@
+import pino from "pino";
+import { loadConfig, ConfigError } from "./config.ts";
+import { createServices } from "./compose.ts";
+import { startDemoProvider, type DemoProvider } from "./services/franceconnect-demo.ts";
+import { buildApp } from "./web/app.tsx";
+
+/** Starts the whole service: database (migrated), workers, web server, and in development the demo FranceConnect. */
+async function main() {
+  const config = loadConfig();
+  let demo: DemoProvider | undefined;
+  if (!config.franceConnect.issuer && config.env !== "production") {
+    demo = await startDemoProvider({
+      port: config.franceConnect.demoPort,
+      clientId: config.franceConnect.clientId,
+      clientSecret: config.franceConnect.clientSecret,
+      redirectUri: `${config.publicUrl}/franceconnect/callback`,
+      postLogoutRedirectUri: `${config.publicUrl}/franceconnect/deconnexion`,
+    });
+  }
+  const logger = pino({ level: config.logLevel });
+  const services = await createServices(config, { franceConnectIssuer: demo?.issuer, logger });
+  const app = await buildApp(services, { logger });
+  services.outbox.start();
+  services.scheduler.start();
+  await app.listen({ port: config.port, host: config.host });
+  app.log.info(
+    { publicUrl: config.publicUrl, database: services.database.kind, mail: services.transport.name, franceConnect: demo ? `démonstration (${demo.issuer})` : "configuré" },
+    "Permis de conduire : service démarré",
+  );
+
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    app.log.info({ signal }, "arrêt en cours");
+    await app.close();
+    await services.outbox.stop();
+    await services.scheduler.stop();
+    await demo?.close();
+    services.transport.close();
+    await services.database.close();
+    process.exit(0);
+  };
+  process.on("SIGTERM", () => void stop("SIGTERM"));
+  process.on("SIGINT", () => void stop("SIGINT"));
+}
+
+main().catch((error: unknown) => {
+  if (error instanceof ConfigError) {
+    console.error(error.message);
+  } else {
+    console.error(error);
+  }
+  process.exit(1);
+});

@@ -1,0 +1,253 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
+import {
+  parseActivation,
+  parseForgotIdentifier,
+  parseForgotPassword,
+  parseNewPassword,
+  parseSignin,
+  parseSignup,
+} from "../../domain/account.ts";
+import { field, type FieldErrors } from "../../domain/forms.ts";
+import { unmetPasswordRules } from "../../domain/password.ts";
+import { waitInFrench } from "../../domain/throttle.ts";
+import type { ThrottleTarget } from "../../services/throttle.ts";
+import { formInput, keepValues, pageContext, sendPage } from "../http.ts";
+import { safeReturnPath, SESSION_COOKIE, startSignedInSession } from "../security/session.ts";
+import {
+  ActivationPage,
+  EmailRequestPage,
+  ForgotPasswordPage,
+  InvalidLinkPage,
+  MessagePage,
+  ResetPasswordPage,
+  SigninPage,
+  SignupPage,
+  SignupSentPage,
+  type SigninNotice,
+} from "../views/pages/auth.tsx";
+import type { WebDeps } from "../deps.ts";
+
+/** SPEC §2: sign-in and sign-out, account creation and activation, forgotten identifier and password. */
+export async function authRoutes(app: FastifyInstance, deps: WebDeps) {
+  const { accounts, captcha, throttle, franceConnect } = deps;
+  const ctx = (request: FastifyRequest, reply: FastifyReply) => pageContext(request, reply, deps.devTools);
+
+  /** Refuses with 429 when one of the targets is blocked; otherwise counts this attempt. */
+  async function tooMany(targets: readonly ThrottleTarget[], reply: FastifyReply): Promise<string | undefined> {
+    const wait = await throttle.wait(targets);
+    if (wait > 0) {
+      reply.header("retry-after", String(wait));
+      return `Trop de tentatives. Pour protéger les comptes, réessayez dans ${waitInFrench(wait)}.`;
+    }
+    await throttle.hit(targets);
+    return undefined;
+  }
+
+  /* ---- Sign-in ---- */
+
+  app.get("/connexion", async (request, reply) => {
+    const q = request.query as Record<string, string | undefined>;
+    const notice: SigninNotice | undefined = q.deconnecte
+      ? "signed_out"
+      : q.motdepasse
+        ? "password_changed"
+        : q.fc === "echec"
+          ? "franceconnect_failed"
+          : request.session.franceConnectLink
+            ? "link_franceconnect"
+            : q.retour
+              ? "session_expired"
+              : undefined;
+    return sendPage(reply, <SigninPage ctx={ctx(request, reply)} notice={notice} returnTo={safeReturnPath(q.retour)} />);
+  });
+
+  app.post("/connexion", async (request, reply) => {
+    const input = formInput(request);
+    const returnTo = safeReturnPath(input.returnTo);
+    const values = keepValues(input, "identifier");
+    const parsed = parseSignin(input);
+    if (!parsed.ok) {
+      return sendPage(reply, <SigninPage ctx={ctx(request, reply)} errors={parsed.errors} values={values} returnTo={returnTo} />, 400);
+    }
+    const result = await accounts.signin(parsed.value.identifier, parsed.value.password, request.ip);
+    if (result.kind !== "ok") {
+      const throttled = result.kind === "throttled";
+      if (throttled) reply.header("retry-after", String(result.waitSeconds));
+      const failure = throttled
+        ? `Trop de tentatives de connexion. Pour protéger votre compte, réessayez dans ${waitInFrench(result.waitSeconds)}.`
+        : "Identifiant ou mot de passe incorrect.";
+      return sendPage(reply, <SigninPage ctx={ctx(request, reply)} failure={failure} values={values} returnTo={returnTo} />, throttled ? 429 : 400);
+    }
+    const pendingLink = request.session.franceConnectLink;
+    await startSignedInSession(request, result.account, result.previousLoginAt);
+    if (pendingLink) {
+      await accounts.linkFranceConnect(result.account.id, pendingLink);
+      request.session.flash = "Votre compte est désormais relié à FranceConnect.";
+    }
+    return reply.redirect(returnTo ?? "/mon-espace", 303);
+  });
+
+  app.post("/deconnexion", async (request, reply) => {
+    const idToken = request.session.franceConnectIdToken;
+    await request.session.destroy();
+    reply.clearCookie(SESSION_COOKIE, { path: "/" });
+    if (idToken && franceConnect) {
+      try {
+        return reply.redirect(await franceConnect.logoutUrl(idToken), 303);
+      } catch (error) {
+        request.log.warn({ err: (error as Error).name }, "franceconnect logout unavailable");
+      }
+    }
+    return reply.redirect("/connexion?deconnecte=1", 303);
+  });
+
+  /* ---- Account creation ---- */
+
+  const signupPage = async (request: FastifyRequest, reply: FastifyReply, status: number, extra: { errors?: FieldErrors; values?: Record<string, string>; throttled?: string } = {}) =>
+    sendPage(reply, <SignupPage ctx={ctx(request, reply)} captchaId={await captcha.create()} {...extra} />, status);
+
+  app.get("/compte/creer", (request, reply) => signupPage(request, reply, 200));
+
+  app.post("/compte/creer", async (request, reply) => {
+    const input = formInput(request);
+    const values = keepValues(input, "kind", "familyName", "givenName", "email", "cgu");
+    if (field(input, "action") === "new-captcha") return signupPage(request, reply, 200, { values });
+    const throttled = await tooMany([["signupIp", request.ip]], reply);
+    if (throttled) return signupPage(request, reply, 429, { values, throttled });
+    const parsed = parseSignup(input);
+    const captchaOk = await captcha.verify(field(input, "captchaId"), field(input, "captcha"));
+    const errors: FieldErrors = parsed.ok ? {} : { ...parsed.errors };
+    if (!captchaOk && !errors.captcha) errors.captcha = "Le code saisi ne correspond pas à l'image. Recopiez le nouveau code affiché.";
+    if (!parsed.ok || !captchaOk) return signupPage(request, reply, 400, { errors, values });
+    const mailbox = await tooMany([["recoveryTarget", parsed.value.email]], reply);
+    if (mailbox) return signupPage(request, reply, 429, { values, throttled: mailbox });
+    await accounts.signup(parsed.value);
+    return reply.redirect("/compte/creer/envoye", 303);
+  });
+
+  app.get("/compte/creer/envoye", async (request, reply) => sendPage(reply, <SignupSentPage ctx={ctx(request, reply)} />));
+
+  /* ---- Activation ---- */
+
+  app.get("/compte/activer/:token", async (request, reply) => {
+    const { token } = request.params as { token: string };
+    const check = await accounts.checkToken("activation", token);
+    if (check.state !== "valid") {
+      return sendPage(reply, <InvalidLinkPage ctx={ctx(request, reply)} purpose="activation" state={check.state} />, check.state === "unknown" ? 404 : 410);
+    }
+    return sendPage(reply, <ActivationPage ctx={ctx(request, reply)} token={token} />);
+  });
+
+  app.post("/compte/activer/:token", async (request, reply) => {
+    const { token } = request.params as { token: string };
+    const input = formInput(request);
+    const check = await accounts.checkToken("activation", token);
+    if (check.state !== "valid") {
+      return sendPage(reply, <InvalidLinkPage ctx={ctx(request, reply)} purpose="activation" state={check.state} />, check.state === "unknown" ? 404 : 410);
+    }
+    const parsed = parseActivation(input);
+    if (!parsed.ok) {
+      const unmet = parsed.errors.password && typeof input.password === "string" ? unmetPasswordRules(input.password).map((r) => r.id) : undefined;
+      return sendPage(
+        reply,
+        <ActivationPage ctx={ctx(request, reply)} token={token} errors={parsed.errors} values={keepValues(input, "sex", "secretQuestion", "secretAnswer")} unmetRules={unmet} />,
+        400,
+      );
+    }
+    const result = await accounts.activate(token, parsed.value);
+    if (result.state !== "valid") {
+      return sendPage(reply, <InvalidLinkPage ctx={ctx(request, reply)} purpose="activation" state={result.state} />, 410);
+    }
+    await startSignedInSession(request, result.account, null);
+    request.session.flash = "Votre compte est activé. Votre identifiant de connexion vient de vous être envoyé par mél : conservez-le.";
+    return reply.redirect("/mon-espace", 303);
+  });
+
+  /* ---- New activation mail, forgotten identifier, forgotten password ---- */
+
+  const emailRequest = (kind: "activation" | "identifier") =>
+    kind === "activation"
+      ? {
+          title: "Recevoir un nouveau mél d'activation",
+          intro: "Indiquez l'adresse mél saisie à la création de votre compte : si ce compte attend son activation, un nouveau lien vous sera envoyé.",
+          action: "/compte/activation/renvoyer",
+          button: "Recevoir un nouveau mél",
+          done: "Si un compte en attente d'activation correspond à cette adresse, un nouveau mél d'activation vient de lui être envoyé. Si vous ne recevez rien, créez à nouveau votre compte.",
+        }
+      : {
+          title: "Identifiant oublié",
+          intro: "Indiquez l'adresse mél de votre compte : votre identifiant vous sera envoyé par mél.",
+          action: "/identifiant-oublie",
+          button: "Recevoir mon identifiant",
+          done: "Si un compte correspond à cette adresse, votre identifiant vient de vous être envoyé par mél.",
+        };
+
+  for (const kind of ["activation", "identifier"] as const) {
+    const text = emailRequest(kind);
+    app.get(text.action, async (request, reply) => sendPage(reply, <EmailRequestPage ctx={ctx(request, reply)} {...text} />));
+    app.post(text.action, async (request, reply) => {
+      const input = formInput(request);
+      const parsed = parseForgotIdentifier(input);
+      if (!parsed.ok) {
+        return sendPage(reply, <EmailRequestPage ctx={ctx(request, reply)} {...text} errors={parsed.errors} values={keepValues(input, "email")} />, 400);
+      }
+      const throttled = await tooMany([["recoveryIp", request.ip], ["recoveryTarget", parsed.value.email]], reply);
+      if (throttled) {
+        return sendPage(reply, <MessagePage ctx={ctx(request, reply)} title={text.title} type="error" message={throttled} />, 429);
+      }
+      if (kind === "activation") await accounts.resendActivation(parsed.value.email);
+      else await accounts.forgotIdentifier(parsed.value.email);
+      return sendPage(reply, <MessagePage ctx={ctx(request, reply)} title={text.title} type="info" message={text.done} />);
+    });
+  }
+
+  app.get("/mot-de-passe-oublie", async (request, reply) => sendPage(reply, <ForgotPasswordPage ctx={ctx(request, reply)} />));
+
+  app.post("/mot-de-passe-oublie", async (request, reply) => {
+    const input = formInput(request);
+    const parsed = parseForgotPassword(input);
+    if (!parsed.ok) {
+      return sendPage(reply, <ForgotPasswordPage ctx={ctx(request, reply)} errors={parsed.errors} values={keepValues(input, "identifier", "secretQuestion")} />, 400);
+    }
+    const throttled = await tooMany([["recoveryIp", request.ip], ["recoveryTarget", parsed.value.identifier]], reply);
+    if (throttled) {
+      return sendPage(reply, <MessagePage ctx={ctx(request, reply)} title="Mot de passe oublié" type="error" message={throttled} />, 429);
+    }
+    await accounts.forgotPassword(parsed.value.identifier, parsed.value.secretQuestion, parsed.value.secretAnswer);
+    return sendPage(
+      reply,
+      <MessagePage
+        ctx={ctx(request, reply)}
+        title="Mot de passe oublié"
+        type="info"
+        message="Si ces informations correspondent à un compte, un mél contenant un lien pour choisir un nouveau mot de passe vient d'être envoyé. Ce lien est valable 1 heure. Sans mél, vérifiez l'identifiant, la question et la réponse."
+      />,
+    );
+  });
+
+  app.get("/mot-de-passe/reinitialiser/:token", async (request, reply) => {
+    const { token } = request.params as { token: string };
+    const check = await accounts.checkToken("password_reset", token);
+    if (check.state !== "valid") {
+      return sendPage(reply, <InvalidLinkPage ctx={ctx(request, reply)} purpose="password_reset" state={check.state} />, check.state === "unknown" ? 404 : 410);
+    }
+    return sendPage(reply, <ResetPasswordPage ctx={ctx(request, reply)} token={token} />);
+  });
+
+  app.post("/mot-de-passe/reinitialiser/:token", async (request, reply) => {
+    const { token } = request.params as { token: string };
+    const input = formInput(request);
+    const parsed = parseNewPassword(input);
+    if (!parsed.ok) {
+      const unmet = parsed.errors.password && typeof input.password === "string" ? unmetPasswordRules(input.password).map((r) => r.id) : undefined;
+      return sendPage(reply, <ResetPasswordPage ctx={ctx(request, reply)} token={token} errors={parsed.errors} unmetRules={unmet} />, 400);
+    }
+    const result = await accounts.resetPassword(token, parsed.value.password);
+    if (result.state !== "valid") {
+      return sendPage(reply, <InvalidLinkPage ctx={ctx(request, reply)} purpose="password_reset" state={result.state} />, result.state === "unknown" ? 404 : 410);
+    }
+    // Every session of the account was closed, this one included.
+    await request.session.regenerate();
+    return reply.redirect("/connexion?motdepasse=1", 303);
+  });
+}

@@ -1,0 +1,54 @@
+import type { FastifyInstance } from "fastify";
+import { pageContext, sendPage } from "../http.ts";
+import { startSignedInSession } from "../security/session.ts";
+import { MessagePage } from "../views/pages/auth.tsx";
+import type { WebDeps } from "../deps.ts";
+
+/** FranceConnect sign-in and one-click account creation (SPEC §2). */
+export async function franceConnectRoutes(app: FastifyInstance, deps: WebDeps) {
+  const { franceConnect, accounts } = deps;
+
+  app.get("/franceconnect/connexion", async (request, reply) => {
+    if (!franceConnect) {
+      return sendPage(
+        reply,
+        <MessagePage ctx={pageContext(request, reply, deps.devTools)} title="FranceConnect" type="error" message="La connexion avec FranceConnect n'est pas disponible pour le moment. Connectez-vous avec votre identifiant." />,
+        503,
+      );
+    }
+    try {
+      const { url, pending } = await franceConnect.authorizationUrl();
+      request.session.franceConnect = pending;
+      return reply.redirect(url, 303);
+    } catch (error) {
+      request.log.warn({ err: (error as Error).name }, "franceconnect unavailable");
+      return reply.redirect("/connexion?fc=echec", 303);
+    }
+  });
+
+  app.get("/franceconnect/callback", async (request, reply) => {
+    const pending = request.session.franceConnect;
+    delete request.session.franceConnect;
+    const query = request.query as Record<string, string | undefined>;
+    if (!franceConnect || !pending || query.error) return reply.redirect("/connexion?fc=echec", 303);
+    let outcome;
+    try {
+      outcome = await franceConnect.callback(new URL(request.url, deps.config.publicUrl), pending);
+    } catch (error) {
+      request.log.warn({ err: (error as Error).name, code: (error as { code?: string }).code }, "franceconnect callback refused");
+      return reply.redirect("/connexion?fc=echec", 303);
+    }
+    const result = await accounts.franceConnectSignin(outcome.identity);
+    if (result.kind === "email_taken") {
+      request.session.franceConnectLink = outcome.identity.sub;
+      return reply.redirect("/connexion", 303);
+    }
+    await startSignedInSession(request, result.account, result.created ? null : result.previousLoginAt);
+    request.session.franceConnectIdToken = outcome.idToken;
+    if (result.created) request.session.flash = "Votre compte a été créé avec FranceConnect.";
+    return reply.redirect("/mon-espace", 303);
+  });
+
+  // FranceConnect sends the user back here once its own session has ended.
+  app.get("/franceconnect/deconnexion", async (_request, reply) => reply.redirect("/connexion?deconnecte=1", 303));
+}

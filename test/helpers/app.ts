@@ -1,0 +1,70 @@
+import { eq, asc } from "drizzle-orm";
+import type { FastifyInstance } from "fastify";
+import { loadConfig, type Config } from "../../src/config.ts";
+import { createServices, type ComposeOptions, type Services } from "../../src/compose.ts";
+import { captchas, outbox } from "../../src/db/schema.ts";
+import type { OutboxMessage } from "../../src/db/repositories/outbox.ts";
+import { buildApp } from "../../src/web/app.tsx";
+import { testDatabase, type TestDatabase } from "./db.ts";
+
+export const PUBLIC_URL = "http://permis.test";
+
+export function testConfig(env: Record<string, string> = {}): Config {
+  return loadConfig({
+    NODE_ENV: "test",
+    PUBLIC_URL,
+    SESSION_SECRET: "test-session-secret-0123456789-abcdefghij",
+    LOG_LEVEL: "silent",
+    ...env,
+  });
+}
+
+export interface TestApp {
+  app: FastifyInstance;
+  services: Services;
+  db: TestDatabase;
+  /** Mails queued for `to`, oldest first. */
+  mailsTo(to: string): Promise<OutboxMessage[]>;
+  captchaAnswer(id: string): Promise<string>;
+  close(): Promise<void>;
+}
+
+export async function startTestApp(
+  options: Omit<ComposeOptions, "database"> & { env?: Record<string, string>; db?: TestDatabase } = {},
+): Promise<TestApp> {
+  const db = options.db ?? (await testDatabase());
+  const services = await createServices(testConfig(options.env), { ...options, database: db });
+  const app = await buildApp(services);
+  await app.ready();
+  return {
+    app,
+    services,
+    db,
+    mailsTo: (to) => db.db.select().from(outbox).where(eq(outbox.recipient, to)).orderBy(asc(outbox.id)),
+    async captchaAnswer(id) {
+      const [row] = await db.db.select().from(captchas).where(eq(captchas.id, id));
+      if (!row) throw new Error(`no captcha ${id}`);
+      return row.answer;
+    },
+    async close() {
+      await app.close();
+      await services.outbox.stop();
+      if (!options.db) await db.dispose();
+    },
+  };
+}
+
+/** The first link of a mail that starts with `PUBLIC_URL + prefix`, as a local path. */
+export function linkIn(mail: OutboxMessage | undefined, prefix: string): string {
+  if (!mail) throw new Error("no mail");
+  const match = new RegExp(`${PUBLIC_URL.replace(/\./g, "\\.")}(${prefix.replace(/\//g, "\\/")}\\S*)`).exec(mail.bodyText);
+  if (!match) throw new Error(`no link ${prefix} in: ${mail.bodyText}`);
+  return match[1]!;
+}
+
+/** The identifier written in an "identifiant" mail. */
+export function identifierIn(mail: OutboxMessage | undefined): string {
+  const match = /Votre identifiant est : (\S+)/.exec(mail?.bodyText ?? "");
+  if (!match) throw new Error(`no identifier in: ${mail?.bodyText}`);
+  return match[1]!;
+}

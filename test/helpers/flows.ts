@@ -1,0 +1,50 @@
+import { identifierIn, linkIn, type TestApp } from "./app.ts";
+import type { Browser, Page } from "./client.ts";
+
+export const GOOD_PASSWORD = "Permis#2026ok";
+
+export interface SignupInput {
+  email: string;
+  familyName?: string;
+  givenName?: string;
+  kind?: "particulier" | "professionnel";
+}
+
+/** Fills "JE CRÉE UN COMPTE" with the right captcha. */
+export async function submitSignup(t: TestApp, browser: Browser, input: SignupInput, extra: Record<string, string> = {}): Promise<Page> {
+  const form = await browser.get("/compte/creer");
+  const captchaId = form.html.querySelector('input[name="captchaId"]')!.getAttribute("value")!;
+  return browser.post("/compte/creer", {
+    kind: input.kind ?? "particulier",
+    familyName: input.familyName ?? "Dupont",
+    givenName: input.givenName ?? "Sylvie",
+    email: input.email,
+    captchaId,
+    captcha: await t.captchaAnswer(captchaId),
+    cgu: "oui",
+    ...extra,
+  });
+}
+
+export const ACTIVATION_FORM = {
+  sex: "F",
+  password: GOOD_PASSWORD,
+  passwordConfirmation: GOOD_PASSWORD,
+  secretQuestion: "pere",
+  secretAnswer: "Jean-Édouard",
+};
+
+/** Creates and activates an account; returns its identifier (from the second mail). */
+export async function createActiveAccount(t: TestApp, browser: Browser, input: SignupInput): Promise<string> {
+  await submitSignup(t, browser, input);
+  const [activation] = await t.mailsTo(input.email);
+  const page = await browser.post(linkIn(activation, "/compte/activer/"), ACTIVATION_FORM, { csrf: (await browser.get(linkIn(activation, "/compte/activer/"))).csrf });
+  if (page.url !== "/mon-espace") throw new Error(`activation failed: ${page.status} ${page.url}`);
+  const mails = await t.mailsTo(input.email);
+  return identifierIn(mails.at(-1));
+}
+
+export async function signIn(browser: Browser, identifier: string, password = GOOD_PASSWORD): Promise<Page> {
+  await browser.get("/connexion");
+  return browser.post("/connexion", { identifier, password });
+}
