@@ -76,7 +76,9 @@ export interface Config {
 export class ConfigError extends Error {}
 
 export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
-  const parsed = envSchema.safeParse(source);
+  // An empty variable counts as unset: its default applies.
+  const present = Object.fromEntries(Object.entries(source).filter(([, v]) => v !== undefined && v.trim() !== ""));
+  const parsed = envSchema.safeParse(present);
   if (!parsed.success) {
     const lines = parsed.error.issues.map((i) => `- ${i.path.join(".")}: ${i.message}`);
     throw new ConfigError(`Configuration invalide :\n${lines.join("\n")}`);
@@ -100,7 +102,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
       issuer: e.FRANCECONNECT_ISSUER?.replace(/\/$/, ""),
       clientId: e.FRANCECONNECT_CLIENT_ID ?? "permis-en-ligne-demo",
       clientSecret: e.FRANCECONNECT_CLIENT_SECRET ?? "demo-secret-for-local-provider-only",
-      demoPort: e.FRANCECONNECT_DEMO_PORT ?? e.PORT + 1,
+      demoPort: e.FRANCECONNECT_DEMO_PORT ?? (e.PORT === 0 ? 0 : e.PORT === 65535 ? 65534 : e.PORT + 1),
     },
   };
 }

@@ -29,14 +29,16 @@ export function secretQuestionLabel(value: string): string | undefined {
   return SECRET_QUESTIONS.find((q) => q.value === value)?.label;
 }
 
-/** Answers are compared without case, accents, punctuation or extra spaces. */
+/** Answers are compared on their letters and digits only: no case, accents, ligatures, spaces or punctuation. */
 export function normalizeSecretAnswer(answer: string): string {
   return answer
     .normalize("NFD")
     .replace(/\p{M}/gu, "")
     .toLowerCase()
-    .replace(/[^\p{L}\p{N}]+/gu, " ")
-    .trim();
+    .replace(/œ/g, "oe")
+    .replace(/æ/g, "ae")
+    .replace(/ß/g, "ss")
+    .replace(/[^\p{L}\p{N}]+/gu, "");
 }
 
 const oneOf = <T extends string>(list: readonly { value: T }[], v: string): v is T => list.some((x) => x.value === v);

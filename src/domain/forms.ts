@@ -24,7 +24,7 @@ export function hasErrors(errors: FieldErrors): boolean {
   return Object.values(errors).some((e) => e !== undefined);
 }
 
-const EMAIL_PATTERN = /^[^\s@<>()[\]\\,;:"]+@[^\s@<>()[\]\\,;:"]+\.[^\s@<>()[\]\\,;:".]{2,}$/u;
+const EMAIL_PATTERN = /^[^\s@<>()[\]\\,;:"]+@(?:[^\s@<>()[\]\\,;:".]+\.)+[^\s@<>()[\]\\,;:".]{2,}$/u;
 
 export function emailError(email: string): string | undefined {
   if (email === "") return "Saisissez votre adresse mél.";
@@ -34,7 +34,8 @@ export function emailError(email: string): string | undefined {
   return undefined;
 }
 
-const NAME_PATTERN = /^[\p{L}][\p{L}\p{M}' ’-]*$/u;
+/** Letters, with spaces, hyphens and apostrophes between them: "Jean-Pierre", "N'Diaye". */
+const NAME_PATTERN = /^\p{L}(?:[\p{L}\p{M}' ’-]*[\p{L}\p{M}])?$/u;
 export const NAME_MAX_LENGTH = 80;
 
 /** `what` completes the sentence: "Saisissez votre <what>." */

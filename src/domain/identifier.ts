@@ -25,6 +25,7 @@ export function identifierBase(givenName: string, familyName: string): string {
 
 /** `suffix` is a number in [0, 9999], drawn by the caller (the domain holds no randomness). */
 export function makeIdentifier(base: string, suffix: number): string {
+  if (!/^[a-z]{1,17}$/.test(base)) throw new RangeError("base must be 1 to 17 lower-case ASCII letters");
   if (!Number.isInteger(suffix) || suffix < 0 || suffix > 9999) throw new RangeError("suffix must be in [0, 9999]");
   return `${base}${String(suffix).padStart(4, "0")}`;
 }
@@ -33,7 +34,7 @@ export function isIdentifier(text: string): boolean {
   return IDENTIFIER_PATTERN.test(text);
 }
 
-/** What the user typed in "Identifiant": spaces and case are forgiven. */
+/** What the user typed in "Identifiant": spaces and case are forgiven (identifiers have neither). */
 export function normalizeIdentifierInput(text: string): string {
-  return text.trim().toLowerCase();
+  return text.replace(/\s+/g, "").toLowerCase();
 }

@@ -22,14 +22,16 @@ export const PASSWORD_RULES: readonly PasswordRule[] = [
   { id: "special", label: "un caractère spécial (@, ?, /…)", test: (p) => /[^\p{L}\p{N}\s]/u.test(p) },
 ];
 
+/** Rules are checked on the NFC form: a decomposed "é" is one letter, not a letter and a symbol. */
 export function unmetPasswordRules(password: string): PasswordRule[] {
-  return PASSWORD_RULES.filter((rule) => !rule.test(password));
+  const composed = password.normalize("NFC");
+  return PASSWORD_RULES.filter((rule) => !rule.test(composed));
 }
 
 /** The French error for a password, or undefined when it is acceptable. */
 export function passwordError(password: string): string | undefined {
   if (password === "") return "Saisissez un mot de passe.";
-  if ([...password].length > PASSWORD_MAX_LENGTH) {
+  if ([...password.normalize("NFC")].length > PASSWORD_MAX_LENGTH) {
     return `Le mot de passe ne doit pas dépasser ${PASSWORD_MAX_LENGTH} caractères.`;
   }
   const unmet = unmetPasswordRules(password);

@@ -19,8 +19,11 @@ export const THROTTLE_POLICIES = {
   signupIp: { free: 5, baseDelaySeconds: 60, maxDelaySeconds: 60 * 60, windowSeconds: 60 * 60 },
   /** "Identifiant oublié" and "Mot de passe oublié" from one address. */
   recoveryIp: { free: 5, baseDelaySeconds: 60, maxDelaySeconds: 60 * 60, windowSeconds: 60 * 60 },
-  /** The same two flows for one identifier or email address. */
-  recoveryTarget: { free: 3, baseDelaySeconds: 60, maxDelaySeconds: 60 * 60, windowSeconds: 60 * 60 },
+  /**
+   * Mails that an anonymous visitor can cause to one address (account creation, new
+   * activation link, forgotten identifier or password): no one can flood a mailbox.
+   */
+  mailTarget: { free: 5, baseDelaySeconds: 60, maxDelaySeconds: 60 * 60, windowSeconds: 60 * 60 },
 } as const satisfies Record<string, ThrottlePolicy>;
 
 export type ThrottleScope = keyof typeof THROTTLE_POLICIES;
@@ -34,10 +37,8 @@ export function blockSeconds(policy: ThrottlePolicy, hits: number): number {
 
 /** "2 minutes", "45 secondes": how long to wait, in French. */
 export function waitInFrench(seconds: number): string {
-  if (seconds < 60) {
-    const s = Math.max(1, Math.ceil(seconds));
-    return `${s} seconde${s > 1 ? "s" : ""}`;
-  }
-  const m = Math.ceil(seconds / 60);
+  const s = Math.max(1, Math.ceil(seconds));
+  if (s < 60) return `${s} seconde${s > 1 ? "s" : ""}`;
+  const m = Math.ceil(s / 60);
   return `${m} minute${m > 1 ? "s" : ""}`;
 }

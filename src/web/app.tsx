@@ -56,12 +56,7 @@ export async function buildApp(deps: WebDeps, options: AppOptions = {}): Promise
     await pages.register(formbody, { bodyLimit: 64 * 1024 });
     await csrfProtection(pages);
 
-    await pages.register(publicPages, deps);
-    await pages.register(authRoutes, deps);
-    await pages.register(franceConnectRoutes, deps);
-    await pages.register(accountRoutes, deps);
-    if (deps.config.env !== "production") await pages.register(devRoutes, deps);
-
+    // Set before the routes are registered: child contexts inherit the handlers they find.
     pages.setNotFoundHandler((request, reply) => errorPage(request, reply, deps, 404));
     pages.setErrorHandler((error: FastifyError, request, reply) => {
       if (error.code?.startsWith("FST_CSRF")) return errorPage(request, reply, deps, 403);
@@ -69,6 +64,12 @@ export async function buildApp(deps: WebDeps, options: AppOptions = {}): Promise
       if (status === 500) logError(request, error);
       return errorPage(request, reply, deps, status);
     });
+
+    await pages.register(publicPages, deps);
+    await pages.register(authRoutes, deps);
+    await pages.register(franceConnectRoutes, deps);
+    await pages.register(accountRoutes, deps);
+    if (deps.config.env !== "production") await pages.register(devRoutes, deps);
   });
 
   return app;

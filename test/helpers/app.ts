@@ -1,5 +1,5 @@
 import { eq, asc } from "drizzle-orm";
-import type { FastifyInstance } from "fastify";
+import type { FastifyBaseLogger, FastifyInstance } from "fastify";
 import { loadConfig, type Config } from "../../src/config.ts";
 import { createServices, type ComposeOptions, type Services } from "../../src/compose.ts";
 import { captchas, outbox } from "../../src/db/schema.ts";
@@ -30,11 +30,11 @@ export interface TestApp {
 }
 
 export async function startTestApp(
-  options: Omit<ComposeOptions, "database"> & { env?: Record<string, string>; db?: TestDatabase } = {},
+  options: Omit<ComposeOptions, "database"> & { env?: Record<string, string>; db?: TestDatabase; appLogger?: FastifyBaseLogger } = {},
 ): Promise<TestApp> {
   const db = options.db ?? (await testDatabase());
   const services = await createServices(testConfig(options.env), { ...options, database: db });
-  const app = await buildApp(services);
+  const app = await buildApp(services, { logger: options.appLogger });
   await app.ready();
   return {
     app,

@@ -83,7 +83,7 @@ export class Browser {
       const page: Page = {
         status: response.statusCode,
         url: current,
-        headers: response.headers,
+        headers: response.headers as Page["headers"],
         body,
         html,
         csrf: html.querySelector('input[name="_csrf"]')?.getAttribute("value"),

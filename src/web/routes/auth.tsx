@@ -119,7 +119,7 @@ export async function authRoutes(app: FastifyInstance, deps: WebDeps) {
     const errors: FieldErrors = parsed.ok ? {} : { ...parsed.errors };
     if (!captchaOk && !errors.captcha) errors.captcha = "Le code saisi ne correspond pas à l'image. Recopiez le nouveau code affiché.";
     if (!parsed.ok || !captchaOk) return signupPage(request, reply, 400, { errors, values });
-    const mailbox = await tooMany([["recoveryTarget", parsed.value.email]], reply);
+    const mailbox = await tooMany([["mailTarget", parsed.value.email]], reply);
     if (mailbox) return signupPage(request, reply, 429, { values, throttled: mailbox });
     await accounts.signup(parsed.value);
     return reply.redirect("/compte/creer/envoye", 303);
@@ -191,7 +191,7 @@ export async function authRoutes(app: FastifyInstance, deps: WebDeps) {
       if (!parsed.ok) {
         return sendPage(reply, <EmailRequestPage ctx={ctx(request, reply)} {...text} errors={parsed.errors} values={keepValues(input, "email")} />, 400);
       }
-      const throttled = await tooMany([["recoveryIp", request.ip], ["recoveryTarget", parsed.value.email]], reply);
+      const throttled = await tooMany([["recoveryIp", request.ip], ["mailTarget", parsed.value.email]], reply);
       if (throttled) {
         return sendPage(reply, <MessagePage ctx={ctx(request, reply)} title={text.title} type="error" message={throttled} />, 429);
       }
@@ -209,7 +209,7 @@ export async function authRoutes(app: FastifyInstance, deps: WebDeps) {
     if (!parsed.ok) {
       return sendPage(reply, <ForgotPasswordPage ctx={ctx(request, reply)} errors={parsed.errors} values={keepValues(input, "identifier", "secretQuestion")} />, 400);
     }
-    const throttled = await tooMany([["recoveryIp", request.ip], ["recoveryTarget", parsed.value.identifier]], reply);
+    const throttled = await tooMany([["recoveryIp", request.ip], ["mailTarget", parsed.value.identifier]], reply);
     if (throttled) {
       return sendPage(reply, <MessagePage ctx={ctx(request, reply)} title="Mot de passe oublié" type="error" message={throttled} />, 429);
     }

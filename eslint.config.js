@@ -1,0 +1,32 @@
+import js from "@eslint/js";
+import tseslint from "typescript-eslint";
+
+/** Layers (docs/ARCHITECTURE.md): dependencies point inward, and lint enforces it. */
+const layer = (files, forbidden, message) => ({
+  files,
+  rules: {
+    "no-restricted-imports": ["error", { patterns: [{ group: forbidden, message }] }],
+  },
+});
+
+export default tseslint.config(
+  { ignores: ["node_modules/", "data/", "storage/", "coverage/", "src/web/assets/"] },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  {
+    rules: {
+      "@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_", varsIgnorePattern: "^_" }],
+      "@typescript-eslint/consistent-type-imports": "error",
+      "no-console": ["error", { allow: ["error"] }],
+    },
+  },
+  layer(
+    ["src/domain/**"],
+    ["node:*", "**/db/**", "**/services/**", "**/jobs/**", "**/web/**", "pg", "drizzle-orm*", "fastify*", "@fastify/*"],
+    "src/domain holds pure rules: no I/O, no outer layer.",
+  ),
+  layer(["src/db/**"], ["**/services/**", "**/jobs/**", "**/web/**"], "src/db may depend on src/domain only."),
+  layer(["src/services/**"], ["**/jobs/**", "**/web/**"], "src/services may not depend on jobs or web."),
+  layer(["src/jobs/**"], ["**/web/**"], "src/jobs may not depend on web."),
+  { files: ["test/**", "scripts/**"], rules: { "no-console": "off" } },
+);

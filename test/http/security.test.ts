@@ -1,0 +1,125 @@
+import { Writable } from "node:stream";
+import pino from "pino";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { SESSION_COOKIE } from "../../src/web/security/session.ts";
+import { linkIn, startTestApp, type TestApp } from "../helpers/app.ts";
+import { Browser } from "../helpers/client.ts";
+import { createActiveAccount, signIn } from "../helpers/flows.ts";
+
+let t: TestApp;
+beforeAll(async () => {
+  t = await startTestApp();
+});
+afterAll(() => t.close());
+
+describe("security defaults", () => {
+  it("sends a CSP without unsafe-inline and the usual protective headers", async () => {
+    const res = await t.app.inject("/connexion");
+    const csp = String(res.headers["content-security-policy"]);
+    expect(csp).toContain("default-src 'self'");
+    expect(csp).toContain("script-src 'self'");
+    expect(csp).toContain("style-src 'self'");
+    expect(csp).toContain("frame-ancestors 'none'");
+    expect(csp).not.toContain("unsafe-inline");
+    expect(csp).not.toContain("unsafe-eval");
+    expect(res.headers["x-content-type-options"]).toBe("nosniff");
+    expect(res.headers["referrer-policy"]).toBe("same-origin");
+    expect(res.headers["cache-control"]).toBe("no-store");
+  });
+
+  it("pages carry no inline script, handler or style attribute", async () => {
+    for (const url of ["/", "/connexion", "/compte/creer", "/mot-de-passe-oublie", "/identifiant-oublie", "/cgu"]) {
+      const page = await new Browser(t.app).get(url);
+      expect(page.status).toBe(200);
+      for (const script of page.html.querySelectorAll("script")) expect(script.getAttribute("src")).toBeTruthy();
+      expect(page.body).not.toMatch(/\son[a-z]+="/);
+      expect(page.body).not.toMatch(/\sstyle="/);
+    }
+  });
+
+  it("sets the session cookie HttpOnly and SameSite=Lax, and only when a form needs it", async () => {
+    const home = await t.app.inject("/");
+    expect(home.headers["set-cookie"]).toBeUndefined();
+    const form = await t.app.inject("/connexion");
+    const cookie = String(form.headers["set-cookie"]);
+    expect(cookie).toMatch(new RegExp(`^${SESSION_COOKIE}=`));
+    expect(cookie).toContain("HttpOnly");
+    expect(cookie).toContain("SameSite=Lax");
+    expect(cookie).not.toContain("Secure"); // plain http in tests
+  });
+
+  it("marks the cookie Secure and sends HSTS behind an https public address", async () => {
+    const https = await startTestApp({ env: { PUBLIC_URL: "https://permis.example.gouv.fr", TRUST_PROXY: "true" } });
+    try {
+      const res = await https.app.inject({ url: "/connexion", headers: { "x-forwarded-proto": "https" } });
+      expect(String(res.headers["set-cookie"])).toContain("Secure");
+      expect(res.headers["strict-transport-security"]).toContain("max-age=31536000");
+    } finally {
+      await https.close();
+    }
+  });
+
+  it.each(["/connexion", "/compte/creer", "/identifiant-oublie", "/mot-de-passe-oublie", "/compte/activation/renvoyer", "/deconnexion"])(
+    "refuses POST %s without a CSRF token",
+    async (url) => {
+      const b = new Browser(t.app);
+      await b.get("/connexion");
+      const page = await b.post(url, { email: "x@example.fr", identifier: "x", password: "x" }, { csrf: false });
+      expect(page.status).toBe(403);
+      const forged = await b.post(url, { email: "x@example.fr" }, { csrf: "forged-token" });
+      expect(forged.status).toBe(403);
+    },
+  );
+
+  it("answers unknown pages with a French 404 page", async () => {
+    const page = await new Browser(t.app).get("/nulle-part");
+    expect(page.status).toBe(404);
+    expect(page.text("h1")).toBe("Page non trouvée");
+  });
+
+  it("has no development mailbox in production", async () => {
+    const production = await startTestApp({
+      env: {
+        NODE_ENV: "production",
+        DATABASE_URL: "postgres://unused.invalid/db",
+        SMTP_URL: "smtp://unused.invalid:25",
+        FRANCECONNECT_ISSUER: "https://fc.example.gouv.fr",
+        FRANCECONNECT_CLIENT_ID: "id",
+        FRANCECONNECT_CLIENT_SECRET: "secret",
+      },
+    });
+    try {
+      expect((await production.app.inject("/dev/mails")).statusCode).toBe(404);
+      expect((await t.app.inject("/dev/mails")).statusCode).toBe(200);
+    } finally {
+      await production.close();
+    }
+  });
+
+  it("writes nothing personal in the logs", async () => {
+    const lines: string[] = [];
+    const sink = new Writable({
+      write(chunk, _enc, done) {
+        lines.push(String(chunk));
+        done();
+      },
+    });
+    const logged = await startTestApp({ appLogger: pino({ level: "debug" }, sink) });
+    try {
+      const identifier = await createActiveAccount(logged, new Browser(logged.app, "198.51.100.77"), {
+        email: "secret.person@example.fr",
+        familyName: "Confidentiel",
+      });
+      await signIn(new Browser(logged.app, "198.51.100.77"), identifier, "Mauvais#Mot1");
+      const token = linkIn((await logged.mailsTo("secret.person@example.fr"))[0], "/compte/activer/").split("/").pop()!;
+      const all = lines.join("\n");
+      expect(lines.length).toBeGreaterThan(5);
+      expect(all).toContain('"route":"/compte/activer/:token"');
+      for (const secret of ["secret.person", "Confidentiel", identifier, "198.51.100.77", token, "Mauvais#Mot1"]) {
+        expect(all).not.toContain(secret);
+      }
+    } finally {
+      await logged.close();
+    }
+  });
+});
