@@ -21,13 +21,20 @@ export interface Page {
 export type Form = Record<string, string | string[] | undefined>;
 
 export class Browser {
-  private readonly cookies = new Map<string, string>();
   lastPage: Page | undefined;
 
   constructor(
     private readonly app: FastifyInstance,
     readonly ip = "203.0.113.10",
+    private readonly cookies = new Map<string, string>(),
   ) {}
+
+  /** The same user (same cookies) reaching another instance of the service. */
+  on(app: FastifyInstance): Browser {
+    const other = new Browser(app, this.ip, this.cookies);
+    other.lastPage = this.lastPage;
+    return other;
+  }
 
   cookie(name: string): string | undefined {
     return this.cookies.get(name);
