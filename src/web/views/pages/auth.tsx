@@ -167,14 +167,16 @@ export function SignupPage(p: FormPage & { captchaId: string; throttled?: string
               name="cgu"
               required
               label={
-                <>
+                <span>
                   J'accepte les <a href="/cgu">conditions générales d'utilisation et les règles de confidentialité</a>
-                </>
+                </span>
               }
               errors={p.errors}
               values={p.values}
             />
-            <SubmitButton>CRÉER MON COMPTE</SubmitButton>
+            <div class="fr-mt-4w">
+              <SubmitButton>CRÉER MON COMPTE</SubmitButton>
+            </div>
           </form>
         </div>
         <div class="fr-col-12 fr-col-md-5">

@@ -1,0 +1,157 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Browser, Page } from "playwright-core";
+import { expectAccessible, expectAccessible as checkPage, launchChromium, newContext, startLiveService, type LiveService } from "../helpers/browser.ts";
+import { ANGELA } from "../helpers/franceconnect.ts";
+
+let live: LiveService;
+let chromium: Browser;
+beforeAll(async () => {
+  live = await startLiveService();
+  chromium = await launchChromium();
+});
+afterAll(async () => {
+  await chromium?.close();
+  await live?.close();
+});
+
+const PASSWORD = "Conduire#2026";
+
+/** Creates an account through the pages, reading each mail from the SMTP server. */
+async function accountJourney(page: Page, email: string, javaScript: boolean) {
+  // axe-core runs as a script in the page: it checks the pages with JavaScript on (the same HTML).
+  const expectAccessible = javaScript ? checkPage : async (_page: Page) => {};
+  await page.goto(`${live.url}/`);
+  await expectAccessible(page);
+  await page.getByRole("link", { name: "Créer un compte" }).first().click();
+  await page.waitForURL(/\/compte\/creer$/);
+  await expectAccessible(page);
+
+  // A first try with nothing filled in: errors at the top and beside each field.
+  await page.getByRole("button", { name: "CRÉER MON COMPTE" }).click();
+  expect(await page.title()).toMatch(/^Erreur : /);
+  expect(await page.locator("#error-summary li").count()).toBe(5);
+  if (javaScript) expect(await page.evaluate(() => document.activeElement?.id)).toBe("error-summary");
+  await expectAccessible(page);
+
+  await page.getByLabel("Je suis ...").selectOption({ label: "Particulier" });
+  await page.getByLabel("Nom de famille").fill("Lambert");
+  await page.getByLabel("Prénom").fill("Sylvie");
+  await page.getByLabel("Adresse mél").fill(email);
+  const captchaId = await page.locator('input[name="captchaId"]').inputValue();
+  await page.getByLabel("Saisir le code ci-dessus").fill(await live.t.captchaAnswer(captchaId));
+  // As a keyboard user would (the DSFR draws the box on the label).
+  await page.getByLabel("J'accepte les conditions générales").focus();
+  await page.keyboard.press("Space");
+  expect(await page.getByLabel("J'accepte les conditions générales").isChecked()).toBe(true);
+  await page.getByRole("button", { name: "CRÉER MON COMPTE" }).click();
+  await page.waitForURL(/\/compte\/creer\/envoye$/);
+  expect(await page.locator(".fr-alert").innerText()).toContain("Un mél d'activation de votre compte vient de vous être envoyé.");
+  await expectAccessible(page);
+
+  const activation = await live.smtp.waitFor((m) => m.to.includes(email) && m.subject.startsWith("Activez"));
+  const link = /http:\/\/\S+\/compte\/activer\/\S+/.exec(activation.text)![0];
+  await page.goto(link);
+  expect(await page.locator("h1").innerText()).toBe("VOUS Y ÊTES PRESQUE !");
+  await expectAccessible(page);
+
+  // A weak password first: the unmet parts are named.
+  await page.getByLabel("Femme").focus();
+  await page.keyboard.press("Space");
+  expect(await page.getByLabel("Femme").isChecked()).toBe(true);
+  await page.getByLabel("Mot de passe", { exact: false }).first().fill("faible");
+  await page.getByLabel("Confirmez le mot de passe").fill("faible");
+  await page.getByLabel(/^Question secrète/).selectOption({ label: "Quel est le prénom de votre père ?" });
+  await page.getByLabel("Réponse à votre question secrète").fill("Jean");
+  await page.getByRole("button", { name: "ME CONNECTER" }).click();
+  expect(await page.locator("#password-message-error").innerText()).toContain("une lettre majuscule");
+  await expectAccessible(page);
+
+  await page.locator("#password").fill(PASSWORD);
+  await page.getByLabel("Confirmez le mot de passe").fill(PASSWORD);
+  await page.getByRole("button", { name: "ME CONNECTER" }).click();
+  await page.waitForURL(/\/mon-espace$/);
+  expect(await page.locator("h1").innerText()).toBe("Bienvenue Sylvie Lambert");
+  expect(await page.locator("#requests-table tbody").innerText()).toContain("Aucune demande à afficher");
+  await expectAccessible(page);
+
+  const identifierMail = await live.smtp.waitFor((m) => m.to.includes(email) && m.subject.startsWith("Votre identifiant"));
+  const identifier = /Votre identifiant est : (\S+)/.exec(identifierMail.text)![1]!;
+
+  await page.getByRole("button", { name: "Se déconnecter" }).click();
+  await page.waitForURL(/\/connexion\?deconnecte=1$/);
+  await expectAccessible(page);
+  await page.getByLabel(/^Identifiant/).fill(identifier);
+  await page.locator("#password").fill(PASSWORD);
+  await page.getByRole("button", { name: "ME CONNECTER" }).click();
+  await page.waitForURL(/\/mon-espace$/);
+  expect(await page.locator("h1").innerText()).toBe("Bienvenue Sylvie Lambert");
+}
+
+describe("in a real browser", { timeout: 120_000 }, () => {
+  it("creates an account, activates it from the mail, signs out and back in with the identifier — with JavaScript", async () => {
+    const context = await newContext(chromium, true);
+    try {
+      await accountJourney(await context.newPage(), "navigateur@example.fr", true);
+    } finally {
+      await context.close();
+    }
+  });
+
+  it("does the same journey with JavaScript disabled", async () => {
+    const context = await newContext(chromium, false);
+    try {
+      await accountJourney(await context.newPage(), "sans-js@example.fr", false);
+    } finally {
+      await context.close();
+    }
+  });
+
+  it("signs in and out with FranceConnect against the demonstration provider", async () => {
+    const context = await newContext(chromium, true);
+    try {
+      const page = await context.newPage();
+      await page.goto(`${live.url}/connexion`);
+      await page.getByRole("link", { name: "S’identifier avec FranceConnect" }).click();
+      await page.waitForURL(new RegExp(`^${live.provider.issuer}/interaction/`));
+      await page.getByRole("button", { name: `Se connecter en tant que ${ANGELA.given_name} ${ANGELA.family_name}` }).click();
+      await page.waitForURL(/\/mon-espace$/);
+      expect(await page.locator("h1").innerText()).toBe("Bienvenue Angela Claire Louise DUBOIS");
+      await expectAccessible(page);
+      await page.getByRole("button", { name: "Se déconnecter" }).click();
+      await page.waitForURL(new RegExp(`^${live.provider.issuer}/`));
+      await page.getByRole("button", { name: "Se déconnecter" }).click();
+      await page.waitForURL(/\/connexion\?deconnecte=1$/);
+    } finally {
+      await context.close();
+    }
+  });
+
+  it("has no accessibility violation on the other pages", async () => {
+    const context = await newContext(chromium, true);
+    try {
+      const page = await context.newPage();
+      for (const path of ["/identifiant-oublie", "/mot-de-passe-oublie", "/compte/activation/renvoyer", "/accessibilite", "/mentions-legales", "/donnees-personnelles", "/cookies", "/cgu", "/nulle-part", "/compte/activer/inconnu", "/dev/mails"]) {
+        await page.goto(`${live.url}${path}`);
+        await expectAccessible(page);
+      }
+      // Forms in their error state.
+      await page.goto(`${live.url}/mot-de-passe-oublie`);
+      await page.getByRole("button", { name: "Recevoir un lien de réinitialisation" }).click();
+      expect(await page.locator("#error-summary li").count()).toBe(3);
+      await expectAccessible(page);
+      await page.goto(`${live.url}/connexion`);
+      await page.getByRole("button", { name: "ME CONNECTER" }).click();
+      await expectAccessible(page);
+      // The display settings dialog (JavaScript).
+      await page.getByRole("button", { name: "Paramètres d'affichage" }).click();
+      await page.getByText("Thème sombre").click();
+      expect(await page.evaluate(() => document.documentElement.getAttribute("data-fr-theme"))).toBe("dark");
+      await page.getByRole("button", { name: "Fermer" }).first().click();
+      await page.locator("#fr-theme-modal").waitFor({ state: "hidden" });
+      await page.waitForTimeout(500); // the DSFR's colour transition
+      await expectAccessible(page);
+    } finally {
+      await context.close();
+    }
+  });
+});

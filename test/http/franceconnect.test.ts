@@ -1,0 +1,117 @@
+import { eq } from "drizzle-orm";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { accounts } from "../../src/db/schema.ts";
+import type { DemoProvider } from "../../src/services/franceconnect-demo.ts";
+import { startTestApp, type TestApp } from "../helpers/app.ts";
+import { Browser } from "../helpers/client.ts";
+import { createActiveAccount, GOOD_PASSWORD } from "../helpers/flows.ts";
+import { ANGELA, FC_ENV, ProviderBrowser, startTestProvider } from "../helpers/franceconnect.ts";
+import { DEMO_IDENTITIES } from "../../src/services/franceconnect-demo.ts";
+
+let provider: DemoProvider;
+let t: TestApp;
+beforeAll(async () => {
+  provider = await startTestProvider();
+  t = await startTestApp({ franceConnectIssuer: provider.issuer, env: FC_ENV });
+});
+afterAll(async () => {
+  await t.close();
+  await provider.close();
+});
+
+/** "S'identifier avec FranceConnect", through the provider and back. */
+async function franceConnect(browser: Browser, idp: ProviderBrowser, sub: string) {
+  const start = await browser.get("/franceconnect/connexion", { follow: false });
+  expect(start.status).toBe(303);
+  const authorize = new URL(String(start.headers.location));
+  expect(authorize.origin).toBe(provider.issuer);
+  const params = authorize.searchParams;
+  expect(params.get("code_challenge_method")).toBe("S256");
+  expect(params.get("state")).toBeTruthy();
+  expect(params.get("nonce")).toBeTruthy();
+  expect(params.get("scope")).toBe("openid given_name family_name birthdate gender birthplace birthcountry email");
+  let page = await idp.follow(authorize.href);
+  if (!page.url.startsWith("/")) {
+    expect(page.body).toContain("Fournisseur d'identité de démonstration");
+    page = await idp.chooseIdentity(page, sub);
+  }
+  expect(page.url).toMatch(/^\/franceconnect\/callback\?/);
+  return browser.get(page.url);
+}
+
+const accountOf = async (sub: string) => (await t.db.db.select().from(accounts).where(eq(accounts.franceConnectSub, sub)))[0];
+
+describe("FranceConnect", () => {
+  it("creates the account in one click from the identity, then signs in to the same account", async () => {
+    const browser = new Browser(t.app);
+    const idp = new ProviderBrowser();
+    const home = await franceConnect(browser, idp, ANGELA.sub);
+    expect(home.url).toBe("/mon-espace");
+    expect(home.text("h1")).toBe("Bienvenue Angela Claire Louise DUBOIS");
+    expect(home.text(".fr-alert--success")).toBe("Votre compte a été créé avec FranceConnect.");
+    const account = (await accountOf(ANGELA.sub))!;
+    expect(account).toMatchObject({
+      status: "active",
+      kind: "particulier",
+      email: ANGELA.email,
+      sex: "F",
+      birthdate: "1962-08-24",
+      birthplace: "75107",
+      birthcountry: "99100",
+    });
+
+    // Signed out (which also ends the FranceConnect session), then back in.
+    const out = await browser.post("/deconnexion", {}, { follow: false });
+    expect(String(out.headers.location)).toMatch(new RegExp(`^${provider.issuer}/`));
+    const logout = new URL(String(out.headers.location));
+    expect(logout.searchParams.get("id_token_hint")).toBeTruthy();
+    const confirm = await idp.follow(logout.href);
+    const back = await idp.confirmLogout(confirm);
+    expect(back.url).toMatch(/^\/franceconnect\/deconnexion\?state=/);
+    expect((await browser.get(back.url)).url).toBe("/connexion?deconnecte=1");
+    expect((await browser.get("/mon-espace")).url).toMatch(/^\/connexion/);
+
+    // The provider's session is over: it asks again who is connecting.
+    const again = await franceConnect(browser, idp, ANGELA.sub);
+    expect(again.url).toBe("/mon-espace");
+    expect(again.html.querySelector(".fr-alert--success")).toBeNull();
+    expect(await t.db.db.select().from(accounts).where(eq(accounts.email, ANGELA.email))).toHaveLength(1);
+  });
+
+  it("links an existing account with the same address after one sign-in with the identifier", async () => {
+    const pierre = DEMO_IDENTITIES[1]!;
+    const identifier = await createActiveAccount(t, new Browser(t.app, "192.0.2.9"), { email: pierre.email, givenName: "Pierre", familyName: "Martin" });
+    const browser = new Browser(t.app);
+    const idp = new ProviderBrowser();
+    const signin = await franceConnect(browser, idp, pierre.sub);
+    expect(signin.url).toBe("/connexion");
+    expect(signin.text(".fr-alert")).toContain("Un compte existe déjà avec l'adresse mél de votre identité FranceConnect");
+    expect(await accountOf(pierre.sub)).toBeUndefined();
+
+    const home = await browser.post("/connexion", { identifier, password: GOOD_PASSWORD });
+    expect(home.url).toBe("/mon-espace");
+    expect(home.text(".fr-alert--success")).toBe("Votre compte est désormais relié à FranceConnect.");
+    expect((await accountOf(pierre.sub))!.identifier).toBe(identifier);
+
+    const later = new Browser(t.app);
+    const next = await franceConnect(later, new ProviderBrowser(), pierre.sub);
+    expect(next.text("h1")).toBe("Bienvenue Pierre Martin");
+  });
+
+  it("refuses a callback whose state does not match, or that nobody started", async () => {
+    const browser = new Browser(t.app);
+    const start = await browser.get("/franceconnect/connexion", { follow: false });
+    const idp = new ProviderBrowser();
+    const page = await idp.chooseIdentity(await idp.follow(String(start.headers.location)), DEMO_IDENTITIES[2]!.sub);
+    const forged = page.url.replace(/state=[^&]+/, "state=forged");
+    const refused = await browser.get(forged);
+    expect(refused.url).toBe("/connexion?fc=echec");
+    expect(refused.text(".fr-alert")).toContain("La connexion avec FranceConnect n'a pas abouti");
+    expect(await accountOf(DEMO_IDENTITIES[2]!.sub)).toBeUndefined();
+
+    // Replaying the genuine callback in another browser fails too: no authorization was started there.
+    expect((await new Browser(t.app).get(page.url)).url).toBe("/connexion?fc=echec");
+    // The user cancelled at the provider.
+    expect((await new Browser(t.app).get("/franceconnect/callback?error=access_denied&state=x")).url).toBe("/connexion?fc=echec");
+  });
+});
