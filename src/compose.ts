@@ -8,6 +8,11 @@ import { Captcha } from "./services/captcha.ts";
 import { systemClock, type Clock } from "./services/clock.ts";
 import { FranceConnect } from "./services/franceconnect.ts";
 import { devMailbox, smtpTransport, type MailTransport } from "./services/mailer.ts";
+import { geography } from "./services/geography.ts";
+import { PhotoCodeService } from "./services/photo-codes.ts";
+import { RequestService } from "./services/requests.ts";
+import { LocalStampService, type StampService } from "./services/stamps.ts";
+import { folderStorage, parseEncryptionKey, s3Storage, type DocumentStorage } from "./services/storage.ts";
 import { Throttle } from "./services/throttle.ts";
 import type { WebDeps } from "./web/deps.ts";
 
@@ -24,6 +29,8 @@ export interface ComposeOptions {
   database?: Database;
   clock?: Clock;
   transport?: MailTransport;
+  storage?: DocumentStorage;
+  stamps?: StampService;
   logger?: WorkerLogger;
 }
 
@@ -48,6 +55,11 @@ export async function createServices(config: Config, options: ComposeOptions = {
     },
     () => outbox.kick(),
   );
+  const key = parseEncryptionKey(config.storage.encryptionKey);
+  const storage = options.storage ?? (config.storage.s3 ? s3Storage(config.storage.s3, key) : folderStorage(config.storage.dir, key));
+  const photoCodes = new PhotoCodeService(database.db, storage, clock);
+  const stamps = options.stamps ?? new LocalStampService(database.db);
+  const requests = new RequestService(database.db, clock, storage, geography(), photoCodes, stamps, { request: (id) => url(`/demandes/${id}`) }, () => outbox.kick());
   const issuer = options.franceConnectIssuer ?? config.franceConnect.issuer;
   const franceConnect = issuer
     ? new FranceConnect({
@@ -65,6 +77,11 @@ export async function createServices(config: Config, options: ComposeOptions = {
     clock,
     accounts,
     captcha: new Captcha(database.db, clock),
+    requests,
+    photoCodes,
+    stamps,
+    storage,
+    places: geography(),
     throttle,
     franceConnect,
     devTools: config.env !== "production",

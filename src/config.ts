@@ -5,6 +5,8 @@ import { z } from "zod";
  * Every variable is documented in README.md ("Configuration").
  */
 const DEV_SESSION_SECRET = "dev-only-session-secret-not-for-production-0123456789";
+/** Development only: documents stored with this key are readable by anyone who has the code. */
+const DEV_STORAGE_KEY = "d0c0de0fde7e10ce0d0c0de0fde7e10ce0d0c0de0fde7e10ce0d0c0de0fde7e1";
 
 /** An empty variable counts as unset. */
 const blankToUndefined = (v: unknown) => (typeof v === "string" && v.trim() === "" ? undefined : v);
@@ -27,10 +29,21 @@ const envSchema = z
     FRANCECONNECT_CLIENT_SECRET: optionalString,
     FRANCECONNECT_DEMO_PORT: z.preprocess(blankToUndefined, z.coerce.number().int().min(0).max(65535).optional()),
     TRUST_PROXY: z.preprocess(blankToUndefined, z.enum(["true", "false"]).default("false")).transform((v) => v === "true"),
+    STORAGE_DIR: z.string().default("./storage"),
+    STORAGE_ENCRYPTION_KEY: z.string().regex(/^[0-9a-fA-F]{64}$/, "STORAGE_ENCRYPTION_KEY doit faire 64 caractères hexadécimaux (openssl rand -hex 32)").optional(),
+    S3_BUCKET: optionalString,
+    S3_REGION: z.string().default("eu-west-3"),
+    S3_ENDPOINT: optionalUrl,
+    S3_ACCESS_KEY_ID: optionalString,
+    S3_SECRET_ACCESS_KEY: optionalString,
+    S3_FORCE_PATH_STYLE: z.enum(["true", "false"]).default("false").transform((v) => v === "true"),
     OUTBOX_LEASE_SECONDS: z.coerce.number().int().min(1).default(120),
     LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   })
   .superRefine((env, ctx) => {
+    if (env.S3_BUCKET && (!env.S3_ACCESS_KEY_ID || !env.S3_SECRET_ACCESS_KEY)) {
+      ctx.addIssue({ code: "custom", path: ["S3_BUCKET"], message: "S3_BUCKET demande aussi S3_ACCESS_KEY_ID et S3_SECRET_ACCESS_KEY" });
+    }
     if (env.NODE_ENV !== "production") return;
     const required: Array<keyof typeof env> = [
       "PUBLIC_URL",
@@ -40,6 +53,7 @@ const envSchema = z
       "FRANCECONNECT_ISSUER",
       "FRANCECONNECT_CLIENT_ID",
       "FRANCECONNECT_CLIENT_SECRET",
+      "STORAGE_ENCRYPTION_KEY",
     ];
     for (const key of required) {
       if (env[key] === undefined) {
@@ -64,6 +78,12 @@ export interface Config {
   trustProxy: boolean;
   outboxLeaseSeconds: number;
   logLevel: string;
+  storage: {
+    dir: string;
+    /** AES-256-GCM key (hex) of the documents at rest. */
+    encryptionKey: string;
+    s3: { bucket: string; region: string; endpoint: string | undefined; accessKeyId: string; secretAccessKey: string; forcePathStyle: boolean } | undefined;
+  };
   franceConnect: {
     /** undefined: the demonstration provider is started locally (never in production). */
     issuer: string | undefined;
@@ -98,6 +118,20 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     trustProxy: e.TRUST_PROXY,
     outboxLeaseSeconds: e.OUTBOX_LEASE_SECONDS,
     logLevel: e.LOG_LEVEL,
+    storage: {
+      dir: e.STORAGE_DIR,
+      encryptionKey: e.STORAGE_ENCRYPTION_KEY ?? DEV_STORAGE_KEY,
+      s3: e.S3_BUCKET
+        ? {
+            bucket: e.S3_BUCKET,
+            region: e.S3_REGION,
+            endpoint: e.S3_ENDPOINT,
+            accessKeyId: e.S3_ACCESS_KEY_ID ?? "",
+            secretAccessKey: e.S3_SECRET_ACCESS_KEY ?? "",
+            forcePathStyle: e.S3_FORCE_PATH_STYLE,
+          }
+        : undefined,
+    },
     franceConnect: {
       issuer: e.FRANCECONNECT_ISSUER?.replace(/\/$/, ""),
       clientId: e.FRANCECONNECT_CLIENT_ID ?? "permis-en-ligne-demo",

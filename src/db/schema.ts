@@ -5,6 +5,8 @@ import {
   index,
   integer,
   json,
+  jsonb,
+  pgSequence,
   pgTable,
   text,
   timestamp,
@@ -137,3 +139,99 @@ export const notifications = pgTable(
   },
   (t) => [index("notifications_account_idx").on(t.accountId, t.createdAt)],
 );
+
+/* ---------------------------------------------------------------- Requests (issue 3) */
+
+/**
+ * A request for a licence. While a draft, `data` holds the raw answers of each step (as
+ * typed by the user); at sending, `frozen` receives the parsed, typed request that every
+ * later view and PDF is made from.
+ */
+export const requests = pgTable(
+  "requests",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    accountId: uuid("account_id")
+      .notNull()
+      .references(() => accounts.id, { onDelete: "cascade" }),
+    /** Locked at creation (SPEC §3): a motif id of src/domain/request/motifs.ts. */
+    motif: text("motif").notNull(),
+    state: text("state").notNull().default("brouillon"),
+    data: jsonb("data").$type<Record<string, Record<string, string | string[]>>>().notNull().default({}),
+    frozen: jsonb("frozen"),
+    /** "Numéro de demande", assigned when the request is sent. */
+    number: text("number"),
+    createdAt: createdAt(),
+    updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
+    sentAt: timestamp("sent_at", { withTimezone: true }),
+  },
+  (t) => [uniqueIndex("requests_number_key").on(t.number), index("requests_account_idx").on(t.accountId, t.createdAt)],
+);
+
+/** Uploaded files, stored encrypted outside the database (see src/services/storage.ts). */
+export const requestDocuments = pgTable(
+  "request_documents",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    requestId: uuid("request_id")
+      .notNull()
+      .references(() => requests.id, { onDelete: "cascade" }),
+    piece: text("piece").notNull(),
+    /** One of the up to 5 additional pieces of a chosen type. */
+    additional: boolean("additional").notNull().default(false),
+    fileName: text("file_name").notNull(),
+    mime: text("mime").notNull(),
+    size: integer("size").notNull(),
+    pages: integer("pages").notNull(),
+    storageKey: text("storage_key").notNull(),
+    iv: text("iv").notNull(),
+    tag: text("tag").notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [index("request_documents_request_idx").on(t.requestId)],
+);
+
+/** Approved photographers and photo booths, who deposit photos through the API with their key. */
+export const photoProviders = pgTable("photo_providers", {
+  id: uuid("id").primaryKey().defaultRandom(),
+  name: text("name").notNull(),
+  kind: text("kind", { enum: ["photographe", "cabine"] }).notNull(),
+  address: text("address").notNull(),
+  postcode: text("postcode").notNull(),
+  commune: text("commune").notNull(),
+  /** SHA-256 of the API key (keys are random 256-bit values, shown once). */
+  apiKeyHash: text("api_key_hash").notNull().unique(),
+  active: boolean("active").notNull().default(true),
+  createdAt: createdAt(),
+});
+
+/** "Code photo signature numérique": 22 digits, valid 6 months, usable by one request. */
+export const photoCodes = pgTable("photo_codes", {
+  code: text("code").primaryKey(),
+  providerId: uuid("provider_id")
+    .notNull()
+    .references(() => photoProviders.id),
+  photoKey: text("photo_key").notNull(),
+  photoIv: text("photo_iv").notNull(),
+  photoTag: text("photo_tag").notNull(),
+  signatureKey: text("signature_key").notNull(),
+  signatureIv: text("signature_iv").notNull(),
+  signatureTag: text("signature_tag").notNull(),
+  createdAt: createdAt(),
+  expiresAt: timestamp("expires_at", { withTimezone: true }).notNull(),
+  /** The request that took the code (a draft holds it; sending makes it final). */
+  requestId: uuid("request_id").references(() => requests.id, { onDelete: "set null" }),
+  usedAt: timestamp("used_at", { withTimezone: true }),
+});
+
+/** Electronic fiscal stamps known to this service (the default stamp service; a command issues test stamps). */
+export const fiscalStamps = pgTable("fiscal_stamps", {
+  number: text("number").primaryKey(),
+  amountCents: integer("amount_cents").notNull(),
+  issuedAt: timestamp("issued_at", { withTimezone: true }).notNull().defaultNow(),
+  usedAt: timestamp("used_at", { withTimezone: true }),
+  requestId: uuid("request_id").references(() => requests.id, { onDelete: "set null" }),
+});
+
+/** Numbers the requests as they are sent ("Numéro de demande"). */
+export const requestNumbers = pgSequence("request_number_seq", { startWith: 1, increment: 1 });

@@ -38,9 +38,9 @@ export function emailError(email: string): string | undefined {
 const NAME_PATTERN = /^\p{L}(?:[\p{L}\p{M}' ’-]*[\p{L}\p{M}])?$/u;
 export const NAME_MAX_LENGTH = 80;
 
-/** `what` completes the sentence: "Saisissez votre <what>." */
-export function nameError(value: string, what: string): string | undefined {
-  if (value === "") return `Saisissez votre ${what}.`;
+/** `what` completes the sentence: "Saisissez votre <what>." (or "le", "la"...). */
+export function nameError(value: string, what: string, determiner = "votre"): string | undefined {
+  if (value === "") return `Saisissez ${determiner} ${what}.`;
   if (value.length > NAME_MAX_LENGTH) return `Le champ « ${what} » ne doit pas dépasser ${NAME_MAX_LENGTH} caractères.`;
   if (!NAME_PATTERN.test(value)) {
     return `Le champ « ${what} » ne peut contenir que des lettres, des espaces, des tirets et des apostrophes.`;

@@ -133,4 +133,23 @@ export const mails = {
         ["Si vous n'êtes pas à l'origine de ce changement, faites une nouvelle demande sans attendre : ", { link: forgotUrl }],
       ],
     }),
+
+  requestSent: (to: string, r: { number: string; motif: string; url: string; classicPhoto: boolean }) =>
+    mail(to, {
+      subject: `Votre demande n° ${r.number} a bien été envoyée`,
+      paragraphs: [
+        ["Votre demande de permis de conduire a bien été enregistrée et envoyée à l'administration."],
+        ["Numéro de demande : ", { strong: r.number }],
+        [r.motif],
+        ["Vous pouvez suivre son avancement et télécharger votre récépissé de dépôt depuis votre espace : ", { link: r.url }],
+        ...(r.classicPhoto
+          ? [
+              [
+                "N'oubliez pas : imprimez le formulaire de dépôt de photo et de signature, collez-y votre photo, signez-le à l'encre noire et envoyez-le par courrier simple à : CTN, CS 80168, 53102 MAYENNE CEDEX.",
+              ] as Paragraph,
+            ]
+          : []),
+        ["Vous serez informé par mél et par SMS de chaque étape de son traitement."],
+      ],
+    }),
 };

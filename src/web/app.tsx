@@ -9,7 +9,9 @@ import { accountRoutes } from "./routes/account.tsx";
 import { authRoutes } from "./routes/auth.tsx";
 import { devRoutes } from "./routes/dev.tsx";
 import { franceConnectRoutes } from "./routes/franceconnect.tsx";
+import { photographerApi, photographerPages } from "./routes/photographers.tsx";
 import { publicPages, sessionlessRoutes } from "./routes/public.tsx";
+import { requestRoutes } from "./routes/requests.tsx";
 import { csrfProtection } from "./security/csrf.ts";
 import { securityHeaders } from "./security/headers.ts";
 import { sessions } from "./security/session.ts";
@@ -50,6 +52,7 @@ export async function buildApp(deps: WebDeps, options: AppOptions = {}): Promise
   await app.register(fastifyStatic, { root: dsfrDist, prefix: "/dsfr/", maxAge: "7d", index: false });
   await app.register(fastifyStatic, { root: ownAssets, prefix: "/assets/", maxAge: "1h", index: false, decorateReply: false });
   await app.register(sessionlessRoutes, deps);
+  await app.register(photographerApi, deps);
 
   await app.register(async (pages) => {
     await sessions(pages, { secret: deps.config.sessionSecret, secure: https, pool: deps.database.sql });
@@ -69,6 +72,8 @@ export async function buildApp(deps: WebDeps, options: AppOptions = {}): Promise
     await pages.register(authRoutes, deps);
     await pages.register(franceConnectRoutes, deps);
     await pages.register(accountRoutes, deps);
+    await pages.register(photographerPages, deps);
+    await pages.register(requestRoutes, deps);
     if (deps.config.env !== "production") await pages.register(devRoutes, deps);
   });
 

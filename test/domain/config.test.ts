@@ -20,6 +20,11 @@ const DEFAULTS: Config = {
     clientSecret: "demo-secret-for-local-provider-only",
     demoPort: 3001,
   },
+  storage: {
+    dir: "./storage",
+    encryptionKey: "d0c0de0fde7e10ce0d0c0de0fde7e10ce0d0c0de0fde7e10ce0d0c0de0fde7e1",
+    s3: undefined,
+  },
 };
 
 const SECRET_32 = "s".repeat(32);
@@ -32,6 +37,7 @@ const PRODUCTION = {
   FRANCECONNECT_ISSUER: "https://fc.example.gouv.fr/api/v2/",
   FRANCECONNECT_CLIENT_ID: "client-id",
   FRANCECONNECT_CLIENT_SECRET: "client-secret",
+  STORAGE_ENCRYPTION_KEY: "ab".repeat(32),
 } as const;
 type RequiredKey = Exclude<keyof typeof PRODUCTION, "NODE_ENV">;
 const REQUIRED: RequiredKey[] = [
@@ -42,6 +48,7 @@ const REQUIRED: RequiredKey[] = [
   "FRANCECONNECT_ISSUER",
   "FRANCECONNECT_CLIENT_ID",
   "FRANCECONNECT_CLIENT_SECRET",
+  "STORAGE_ENCRYPTION_KEY",
 ];
 
 /** The ConfigError thrown by loadConfig(env), or a failure if none is thrown. */

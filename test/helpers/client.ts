@@ -60,7 +60,12 @@ export class Browser {
     return this.request("POST", url, body.toString(), opts.follow ?? true);
   }
 
-  private async request(method: "GET" | "POST", url: string, payload: string | undefined, follow: boolean): Promise<Page> {
+  /** A POST with a ready-made body (multipart uploads), following the redirect. */
+  async raw(method: "POST", url: string, payload: Buffer, contentType: string, follow = true): Promise<Page> {
+    return this.request(method, url, payload, follow, contentType);
+  }
+
+  private async request(method: "GET" | "POST", url: string, payload: string | Buffer | undefined, follow: boolean, contentType = "application/x-www-form-urlencoded"): Promise<Page> {
     let current = url;
     let currentMethod = method;
     for (let hops = 0; hops < 10; hops++) {
@@ -70,7 +75,7 @@ export class Browser {
         remoteAddress: this.ip,
         headers: {
           cookie: [...this.cookies].map(([k, v]) => `${k}=${v}`).join("; "),
-          ...(currentMethod === "POST" ? { "content-type": "application/x-www-form-urlencoded" } : {}),
+          ...(currentMethod === "POST" ? { "content-type": contentType } : {}),
         },
         payload: currentMethod === "POST" ? payload : undefined,
       });

@@ -1,9 +1,42 @@
 import type { FastifyInstance } from "fastify";
 import { listNotifications } from "../../db/repositories/notifications.ts";
+import type { RequestRow } from "../../db/repositories/requests.ts";
+import { frozenContent, stateLabel } from "../../services/requests.ts";
 import { pageContext, sendPage } from "../http.ts";
 import { requireSignedIn, SESSION_COOKIE } from "../security/session.ts";
-import { AccountHomePage } from "../views/pages/account.tsx";
+import { AccountHomePage, type RequestRow as RequestLine } from "../views/pages/account.tsx";
 import type { WebDeps } from "../deps.ts";
+
+/** A line of "MES DEMANDES EN COURS", with the actions of its state (SPEC §4). */
+function line(row: RequestRow): RequestLine {
+  const sent = frozenContent(row);
+  const step2 = row.data.step2 ?? {};
+  const text = (v: unknown) => (typeof v === "string" ? v.trim() : "");
+  const givenName = sent?.etatCivil?.prenoms[0] ?? text(step2.prenom1);
+  const familyName = sent?.etatCivil?.nomNaissance ?? text(step2.nomNaissance).toUpperCase();
+  const actions =
+    row.state === "brouillon"
+      ? [
+          { label: "Modifier", href: `/demandes/${row.id}/reprendre` },
+          { label: "Supprimer", href: `/demandes/${row.id}/supprimer` },
+        ]
+      : row.state === "rejet_images" || row.state === "rejet_instruction"
+        ? [
+            { label: "Consulter", href: `/demandes/${row.id}` },
+            { label: "Faire une nouvelle demande", href: "/demandes/nouvelle" },
+          ]
+        : [{ label: "Consulter", href: `/demandes/${row.id}` }];
+  return {
+    id: row.id,
+    givenName: givenName || "—",
+    familyName: familyName || "—",
+    number: row.number ?? "—",
+    createdAt: row.createdAt,
+    updatedAt: row.updatedAt,
+    state: stateLabel(row.state),
+    actions,
+  };
+}
 
 /** The account home ("Mon espace"). */
 export async function accountRoutes(app: FastifyInstance, deps: WebDeps) {
@@ -26,7 +59,7 @@ export async function accountRoutes(app: FastifyInstance, deps: WebDeps) {
         displayName={`${account.givenName} ${account.familyName}`}
         lastLoginAt={previous ? new Date(previous) : null}
         notifications={notifications}
-        requests={[]}
+        requests={(await deps.requests.list(account.id)).map(line)}
         flash={flash}
       />,
     );

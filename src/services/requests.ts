@@ -1,0 +1,480 @@
+import { randomUUID } from "node:crypto";
+import { Readable } from "node:stream";
+import type { Db } from "../db/client.ts";
+import type { Account } from "../db/repositories/accounts.ts";
+import { addNotification } from "../db/repositories/notifications.ts";
+import { enqueueMail } from "../db/repositories/outbox.ts";
+import {
+  deleteDocument,
+  deleteDraft,
+  findDocument,
+  findOwnRequest,
+  insertDocument,
+  insertRequest,
+  listDocuments,
+  listRequestsOf,
+  markSent,
+  nextRequestNumber,
+  saveDraftData,
+  type DocumentRow,
+  type RawSteps,
+  type RequestRow,
+} from "../db/repositories/requests.ts";
+import type { FieldErrors, FormResult, RawInput } from "../domain/forms.ts";
+import { motifInfo, type MotifInfo } from "../domain/request/motifs.ts";
+import { isPieceId, PIECE_TYPES, type PieceId, type RequiredPiece } from "../domain/request/pieces.ts";
+import { editableByUser, isRequestState, REQUEST_STATES, type RequestState } from "../domain/request/state.ts";
+import {
+  firstNameCount,
+  MAX_FIRST_NAMES,
+  parseMotifChoice,
+  parseStampNumber,
+  parseStep1,
+  parseStep2,
+  parseStep3,
+  parseStep4,
+  type Adresse,
+  type EtatCivil,
+  type MotifChoice,
+  type Photo,
+  type Places,
+  type Step1,
+} from "../domain/request/steps.ts";
+import { summarize, type RequestContent } from "../domain/request/summary.ts";
+import { factsOf, firstIncompleteStep, piecesOf, stepAccess, type EditableStep, type StepAccess, type StepNumber, type StepValidity } from "../domain/request/wizard.ts";
+import type { Clock } from "./clock.ts";
+import { countPages, detectKind, DOCUMENT_ERRORS, pageLimitError, SNIFF_BYTES } from "./documents.ts";
+import { mails } from "./mails.tsx";
+import { PHOTO_CODE_ERRORS, type CodeCheck, type PhotoCodeService } from "./photo-codes.ts";
+import { STAMP_ERRORS, type StampCheck, type StampService } from "./stamps.ts";
+import type { DocumentStorage } from "./storage.ts";
+
+/**
+ * The request use cases (SPEC §3): drafts step by step, documents, and sending. A draft keeps
+ * the raw answers of each step; the typed request is derived from them with the domain's
+ * parsers, and frozen into the request when it is sent.
+ */
+export const MAX_ADDITIONAL_PIECES = 5;
+
+/** Everything known about a draft, derived from its raw answers. */
+export interface Draft {
+  row: RequestRow;
+  motif: MotifInfo;
+  choice: MotifChoice;
+  raw: RawSteps;
+  step1: FormResult<Step1>;
+  step2: FormResult<EtatCivil>;
+  step3: FormResult<Adresse>;
+  step4: FormResult<Photo>;
+  photoCheck: CodeCheck | undefined;
+  stampCheck: StampCheck | undefined;
+  documents: DocumentRow[];
+  pieces: Array<RequiredPiece & { files: DocumentRow[]; pages: number }>;
+  additional: DocumentRow[];
+  /** Errors of step 5 (missing pieces, stamp). */
+  step5Errors: FieldErrors;
+  valid: StepValidity;
+}
+
+/** A request as sent: the typed content, frozen. Everything shown or printed later is made from it. */
+export interface FrozenRequest {
+  version: 1;
+  number: string;
+  sentAt: string;
+  motifId: string;
+  content: Omit<RequestContent, "motif">;
+}
+
+export type StepOutcome =
+  | { kind: "next"; step: StepNumber }
+  | { kind: "stay"; errors?: FieldErrors; notice?: string }
+  | { kind: "not_found" };
+
+export type UploadOutcome = { kind: "ok"; document: DocumentRow } | { kind: "refused"; error: string } | { kind: "not_found" };
+
+export type SendOutcome =
+  | { kind: "sent"; number: string }
+  | { kind: "incomplete"; step: StepNumber; errors?: FieldErrors }
+  | { kind: "not_found" };
+
+export interface RequestUrls {
+  request(id: string): string;
+}
+
+/** Bounds the memory of page counting: each count reads one file (≤ 11 Mo) back into memory. */
+class Semaphore {
+  private waiting: Array<() => void> = [];
+  private free: number;
+  constructor(size: number) {
+    this.free = size;
+  }
+  async use<T>(work: () => Promise<T>): Promise<T> {
+    if (this.free === 0) await new Promise<void>((resolve) => this.waiting.push(resolve));
+    else this.free--;
+    try {
+      return await work();
+    } finally {
+      const next = this.waiting.shift();
+      if (next) next();
+      else this.free++;
+    }
+  }
+}
+
+async function readAll(stream: Readable): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of stream) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks);
+}
+
+/** Keeps only the form's own fields (strings and lists of strings), never the CSRF token or the button. */
+function cleanInput(input: RawInput): Record<string, string | string[]> {
+  const kept: Record<string, string | string[]> = {};
+  for (const [k, v] of Object.entries(input)) {
+    if (k === "_csrf" || k === "action") continue;
+    if (typeof v === "string") kept[k] = v.slice(0, 500);
+    else if (Array.isArray(v)) kept[k] = v.filter((x): x is string => typeof x === "string").slice(0, 20).map((x) => x.slice(0, 500));
+  }
+  return kept;
+}
+
+export class RequestService {
+  private readonly pageCounting = new Semaphore(2);
+
+  constructor(
+    private readonly db: Db,
+    private readonly clock: Clock,
+    private readonly storage: DocumentStorage,
+    private readonly places: Places,
+    private readonly photoCodes: PhotoCodeService,
+    private readonly stamps: StampService,
+    private readonly urls: RequestUrls,
+    private readonly mailQueued: () => void = () => {},
+  ) {}
+
+  /** Step 1, first form: the motif. Creates the draft, whose motif never changes afterwards. */
+  async create(account: Account, input: RawInput): Promise<{ kind: "created"; id: string } | { kind: "invalid"; errors: FieldErrors }> {
+    const parsed = parseMotifChoice(input, account.kind);
+    if (!parsed.ok) return { kind: "invalid", errors: parsed.errors };
+    const row = await insertRequest(this.db, {
+      accountId: account.id,
+      motif: parsed.value.motif,
+      data: { motif: { beneficiaire: parsed.value.beneficiaire, pour: parsed.value.pour } },
+      now: this.clock.now(),
+    });
+    return { kind: "created", id: row.id };
+  }
+
+  list(accountId: string): Promise<RequestRow[]> {
+    return listRequestsOf(this.db, accountId);
+  }
+
+  find(accountId: string, id: string): Promise<RequestRow | undefined> {
+    return findOwnRequest(this.db, accountId, id);
+  }
+
+  /** The draft with everything derived from it; undefined if it is not this account's draft. */
+  async draft(accountId: string, id: string): Promise<Draft | undefined> {
+    const row = await findOwnRequest(this.db, accountId, id);
+    if (!row || row.state !== "brouillon") return undefined;
+    return this.derive(row);
+  }
+
+  private async derive(row: RequestRow): Promise<Draft> {
+    const motif = motifInfo(row.motif);
+    if (!motif) throw new Error(`unknown motif ${row.motif}`);
+    const raw = row.data;
+    const today = this.clock.now();
+    const choiceRaw = raw.motif ?? {};
+    const choice: MotifChoice = {
+      beneficiaire: choiceRaw.beneficiaire === "moi" ? "moi" : "tiers",
+      pour: choiceRaw.pour === "mineur" || choiceRaw.pour === "tutelle" ? choiceRaw.pour : "majeur",
+      motif: row.motif,
+    };
+    const step1 = parseStep1(raw.step1 ?? {}, motif, today);
+    const s1 = step1.ok ? step1.value : undefined;
+    const step2 = parseStep2(raw.step2 ?? {}, { motif, pour: choice.pour, step1: s1, places: this.places, today });
+    const step3 = parseStep3(raw.step3 ?? {}, { places: this.places });
+    const step4 = parseStep4(raw.step4 ?? {});
+    const photoCheck = step4.ok && step4.value.option === "numerique" ? await this.photoCodes.check(step4.value.code, row.id) : undefined;
+    const documents = await listDocuments(this.db, row.id);
+    const required = piecesOf({ motif, pour: choice.pour, step1: s1, step2: step2.ok ? step2.value : undefined, step3: step3.ok ? step3.value : undefined, on: today });
+    const pieces = required.map((piece) => {
+      const files = documents.filter((d) => d.piece === piece.id && !d.additional);
+      return { ...piece, files, pages: files.reduce((sum, f) => sum + f.pages, 0) };
+    });
+    const additional = documents.filter((d) => d.additional);
+    const step5Errors: FieldErrors = {};
+    let stampCheck: StampCheck | undefined;
+    for (const piece of pieces) {
+      if (piece.kind === "stamp") {
+        const stamp = parseStampNumber(raw.step5 ?? {});
+        if (!stamp.ok) Object.assign(step5Errors, stamp.errors);
+        else {
+          stampCheck = await this.stamps.check(stamp.value.numeroTimbre);
+          if (stampCheck !== "valid") step5Errors.numeroTimbre = STAMP_ERRORS[stampCheck];
+        }
+      } else if (piece.files.length === 0) {
+        step5Errors[`piece-${piece.id}`] = `Ajoutez la pièce « ${piece.label} ».`;
+      }
+    }
+    const valid: StepValidity = {
+      1: step1.ok,
+      2: step2.ok,
+      3: step3.ok,
+      4: step4.ok && (step4.value.option === "classique" || photoCheck === "ok"),
+      5: Object.keys(step5Errors).length === 0,
+    };
+    return { row, motif, choice, raw, step1, step2, step3, step4, photoCheck, stampCheck, documents, pieces, additional, step5Errors, valid };
+  }
+
+  /** Where to resume a draft: its first step still to complete (or the récapitulatif). */
+  resumeStep(draft: Draft): StepNumber {
+    return firstIncompleteStep(draft.valid);
+  }
+
+  access(draft: Draft, step: StepNumber): StepAccess {
+    return stepAccess(step, draft.valid, false);
+  }
+
+  /**
+   * Saves a step's answers ("Enregistrer", "Etape précédente", "Etape suivante"), then, for
+   * "Etape suivante", checks them and opens the next step.
+   */
+  async saveStep(accountId: string, id: string, step: EditableStep, input: RawInput, action: string): Promise<StepOutcome> {
+    const row = await findOwnRequest(this.db, accountId, id);
+    if (!row || row.state !== "brouillon") return { kind: "not_found" };
+    const data: RawSteps = { ...row.data };
+    const answers = cleanInput(input);
+    if (step === 2 && action === "ajouter-prenom") {
+      answers.prenomCount = String(Math.min(MAX_FIRST_NAMES, firstNameCount(answers) + 1));
+    }
+    data[`step${step}`] = answers;
+    await saveDraftData(this.db, id, data, this.clock.now());
+    if (action === "ajouter-prenom") return { kind: "stay" };
+    if (action === "enregistrer") return { kind: "stay", notice: "Votre brouillon a été enregistré. Vous pouvez le reprendre plus tard depuis « MES DEMANDES EN COURS »." };
+    if (action === "precedent") return { kind: "next", step: Math.max(1, step - 1) as StepNumber };
+
+    const draft = await this.derive({ ...row, data });
+    if (step === 4) {
+      if (!draft.step4.ok) return { kind: "stay", errors: draft.step4.errors };
+      if (draft.step4.value.option === "classique") await this.photoCodes.release(id);
+      else {
+        const claim = await this.photoCodes.claim(draft.step4.value.code, id);
+        if (claim !== "ok") return { kind: "stay", errors: { codePhoto: PHOTO_CODE_ERRORS[claim] } };
+      }
+      return this.after(step, await this.derive({ ...row, data }));
+    }
+    const result = step === 1 ? draft.step1 : step === 2 ? draft.step2 : step === 3 ? draft.step3 : undefined;
+    if (result && !result.ok) return { kind: "stay", errors: result.errors };
+    if (step === 5 && !draft.valid[5]) return { kind: "stay", errors: draft.step5Errors };
+    return this.after(step, draft);
+  }
+
+  private after(step: EditableStep, draft: Draft): StepOutcome {
+    const access = stepAccess((step + 1) as StepNumber, draft.valid, false);
+    return { kind: "next", step: access.kind === "open" ? ((step + 1) as StepNumber) : access.step };
+  }
+
+  /**
+   * Stores one uploaded file for a piece: checked by content (format from its first bytes),
+   * size (the stream is cut past 11 Mo by the multipart parser) and page count.
+   */
+  async addDocument(accountId: string, id: string, target: { piece: string; additional: boolean }, fileName: string, content: Readable): Promise<UploadOutcome> {
+    const refuse = async (error: string): Promise<UploadOutcome> => {
+      content.resume(); // discard the rest of the upload
+      return { kind: "refused", error };
+    };
+    const draft = await this.draft(accountId, id);
+    if (!draft) return refuse("Demande introuvable.").then(() => ({ kind: "not_found" }));
+    if (!isPieceId(target.piece) || PIECE_TYPES[target.piece].kind !== "file") return refuse("Choisissez le type de la pièce.");
+    const piece: PieceId = target.piece;
+    const limit = PIECE_TYPES[piece].maxPages;
+    const slot = target.additional ? undefined : draft.pieces.find((p) => p.id === piece);
+    if (!target.additional && !slot) return refuse("Cette pièce n'est pas demandée pour votre demande : ajoutez-la comme pièce complémentaire.");
+    if (target.additional && draft.additional.length >= MAX_ADDITIONAL_PIECES) {
+      return refuse(`Vous avez déjà ajouté ${MAX_ADDITIONAL_PIECES} pièces complémentaires : supprimez-en une pour en ajouter une autre.`);
+    }
+
+    // The first bytes tell the format; the rest streams straight to the (encrypted) store.
+    const iterator = content[Symbol.asyncIterator]();
+    const head: Buffer[] = [];
+    let headLength = 0;
+    let finished = false;
+    while (headLength < SNIFF_BYTES) {
+      const next = await iterator.next();
+      if (next.done) {
+        finished = true;
+        break;
+      }
+      head.push(next.value as Buffer);
+      headLength += (next.value as Buffer).length;
+    }
+    const first = Buffer.concat(head);
+    if (first.length === 0) return refuse(DOCUMENT_ERRORS.empty);
+    const kind = await detectKind(first.subarray(0, SNIFF_BYTES));
+    if (!kind) return refuse(DOCUMENT_ERRORS.type);
+    const rest = finished ? Readable.from([first]) : Readable.from((async function* () {
+      yield first;
+      for (let n = await iterator.next(); !n.done; n = await iterator.next()) yield n.value as Buffer;
+    })());
+
+    const storageKey = `documents/${id}/${randomUUID()}`;
+    let stored: Awaited<ReturnType<DocumentStorage["put"]>>;
+    try {
+      stored = await this.storage.put(storageKey, rest);
+    } catch (error) {
+      if ((error as { code?: string }).code === "FST_REQ_FILE_TOO_LARGE") return { kind: "refused", error: DOCUMENT_ERRORS.size };
+      throw error;
+    }
+    // The multipart parser stops a file at 11 Mo and marks it truncated: refuse it whole.
+    if ((content as Readable & { truncated?: boolean }).truncated) {
+      await this.storage.delete(storageKey);
+      return { kind: "refused", error: DOCUMENT_ERRORS.size };
+    }
+    const pages = await this.pageCounting.use(async () => countPages(kind.kind, await readAll(await this.storage.get(storageKey, stored.encryption))));
+    const already = slot ? slot.pages : 0;
+    const problem = !pages.ok ? DOCUMENT_ERRORS[pages.reason] : already + pages.pages > limit ? pageLimitError(limit, already, pages.pages) : undefined;
+    if (problem) {
+      await this.storage.delete(storageKey);
+      return { kind: "refused", error: problem };
+    }
+    const document = await insertDocument(this.db, {
+      requestId: id,
+      piece,
+      additional: target.additional,
+      fileName: cleanFileName(fileName, kind.extension),
+      mime: kind.mime,
+      size: stored.size,
+      pages: pages.ok ? pages.pages : 0,
+      storageKey,
+      iv: stored.encryption.iv,
+      tag: stored.encryption.tag,
+      createdAt: this.clock.now(),
+    });
+    await saveDraftData(this.db, id, draft.raw, this.clock.now());
+    return { kind: "ok", document };
+  }
+
+  documentsOf(requestId: string): Promise<DocumentRow[]> {
+    return listDocuments(this.db, requestId);
+  }
+
+  async removeDocument(accountId: string, id: string, documentId: string): Promise<boolean> {
+    const row = await findOwnRequest(this.db, accountId, id);
+    if (!row || !editableByUser(row.state as RequestState)) return false;
+    const removed = await deleteDocument(this.db, id, documentId);
+    if (!removed) return false;
+    await this.storage.delete(removed.storageKey);
+    await saveDraftData(this.db, id, row.data, this.clock.now());
+    return true;
+  }
+
+  /** A document of one of the account's requests, decrypted, to view it. */
+  async openDocument(accountId: string, id: string, documentId: string): Promise<{ document: DocumentRow; content: Readable } | undefined> {
+    const row = await findOwnRequest(this.db, accountId, id);
+    if (!row) return undefined;
+    const document = await findDocument(this.db, id, documentId);
+    if (!document) return undefined;
+    return { document, content: await this.storage.get(document.storageKey, { iv: document.iv, tag: document.tag }) };
+  }
+
+  /** Deletes a draft with its files, and frees the photo code it held. */
+  async deleteDraft(accountId: string, id: string): Promise<boolean> {
+    const row = await findOwnRequest(this.db, accountId, id);
+    if (!row || row.state !== "brouillon") return false;
+    const documents = await listDocuments(this.db, id);
+    if (!(await deleteDraft(this.db, id))) return false;
+    for (const d of documents) await this.storage.delete(d.storageKey);
+    return true;
+  }
+
+  /** The typed content of a draft, for its récapitulatif. */
+  content(draft: Draft): RequestContent {
+    return {
+      beneficiaire: draft.choice.beneficiaire,
+      pour: draft.choice.pour,
+      motif: draft.motif,
+      step1: draft.step1.ok ? draft.step1.value : undefined,
+      etatCivil: draft.step2.ok ? draft.step2.value : undefined,
+      adresse: draft.step3.ok ? draft.step3.value : undefined,
+      photo: draft.step4.ok ? draft.step4.value : undefined,
+      pieces: draft.pieces.map((p) => ({ ...p, files: p.files.map((f) => ({ name: f.fileName, pages: f.pages })) })),
+      additional: draft.additional.map((d) => ({ label: isPieceId(d.piece) ? PIECE_TYPES[d.piece].label : d.piece, name: d.fileName, pages: d.pages })),
+      stampNumber: draft.stampCheck === "valid" ? parseStampNumberValue(draft.raw) : undefined,
+    };
+  }
+
+  /**
+   * Step 7: in one transaction, checks the draft once more, consumes the stamp and the photo
+   * code, assigns the number, freezes the content, moves the request to "Envoyée" and queues
+   * the confirmation mail.
+   */
+  async send(account: Account, id: string): Promise<SendOutcome> {
+    const draft = await this.draft(account.id, id);
+    if (!draft) return { kind: "not_found" };
+    const incomplete = (Object.entries(draft.valid) as Array<[string, boolean]>).find(([, ok]) => !ok);
+    if (incomplete) return { kind: "incomplete", step: Number(incomplete[0]) as StepNumber };
+    const content = this.content(draft);
+    const adresse = content.adresse!;
+    const now = this.clock.now();
+    try {
+      const number = await this.db.transaction(async (tx) => {
+        if (content.stampNumber && !(await this.stamps.consume(tx, content.stampNumber, id, now))) throw new SendRefused(5, { numeroTimbre: STAMP_ERRORS.used });
+        if (content.photo?.option === "numerique" && !(await this.photoCodes.use(tx, content.photo.code, id, now))) {
+          throw new SendRefused(4, { codePhoto: PHOTO_CODE_ERRORS.used });
+        }
+        const number = `PC-${now.getUTCFullYear()}-${String(await nextRequestNumber(tx)).padStart(7, "0")}`;
+        const { motif: _motif, ...rest } = content;
+        const frozen: FrozenRequest = { version: 1, number, sentAt: now.toISOString(), motifId: draft.motif.id, content: rest };
+        if (!(await markSent(tx, id, { frozen, number, now }))) throw new SendRefused(7);
+        await enqueueMail(tx, mails.requestSent(adresse.email, { number, motif: draft.motif.summary, url: this.urls.request(id), classicPhoto: content.photo?.option === "classique" }), now);
+        await addNotification(tx, account.id, `Votre demande n° ${number} a été envoyée à l'administration.`, now);
+        return number;
+      });
+      this.mailQueued();
+      return { kind: "sent", number };
+    } catch (error) {
+      if (error instanceof SendRefused) return { kind: "incomplete", step: error.step, ...(error.errors ? { errors: error.errors } : {}) };
+      throw error;
+    }
+  }
+}
+
+class SendRefused extends Error {
+  constructor(
+    readonly step: StepNumber,
+    readonly errors?: FieldErrors,
+  ) {
+    super("send refused");
+  }
+}
+
+function parseStampNumberValue(raw: RawSteps): string | undefined {
+  const parsed = parseStampNumber(raw.step5 ?? {});
+  return parsed.ok ? parsed.value.numeroTimbre : undefined;
+}
+
+/** A safe display name: no path, no control character, the real extension. */
+function cleanFileName(name: string, extension: string): string {
+  const base = (name.split(/[\\/]/).pop() ?? "")
+    .replace(/\.[^.]*$/, "")
+    .replace(/[^\p{L}\p{N} _()-]+/gu, "_")
+    .trim()
+    .slice(0, 80);
+  return `${base || "document"}.${extension}`;
+}
+
+/** The typed content of a sent request. */
+export function frozenContent(row: RequestRow): (RequestContent & { number: string; sentAt: Date }) | undefined {
+  const frozen = row.frozen as FrozenRequest | null;
+  const motif = frozen ? motifInfo(frozen.motifId) : undefined;
+  if (!frozen || !motif) return undefined;
+  return { ...frozen.content, motif, number: frozen.number, sentAt: new Date(frozen.sentAt) };
+}
+
+export function stateLabel(state: string): string {
+  return isRequestState(state) ? REQUEST_STATES[state].label : state;
+}
+
+export { summarize, factsOf };

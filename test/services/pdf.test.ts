@@ -1,0 +1,309 @@
+import { execFileSync } from "node:child_process";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { PDFDocument } from "pdf-lib";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { motifInfo, type MotifInfo } from "../../src/domain/request/motifs.ts";
+import { PIECE_TYPES, type PieceId } from "../../src/domain/request/pieces.ts";
+import type { Step1 } from "../../src/domain/request/steps.ts";
+import { depositFormPdf, receiptPdf, type SentRequest } from "../../src/services/pdf.ts";
+
+/* ---- pdftotext (poppler-utils) reads the PDFs back as a user's tools would. ---- */
+
+function hasPdftotext(): boolean {
+  try {
+    execFileSync("pdftotext", ["-v"], { stdio: "ignore" });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+let dir = "";
+let count = 0;
+
+beforeAll(() => {
+  if (!hasPdftotext()) {
+    throw new Error("pdftotext is missing: these tests read the PDFs back with poppler-utils (apt-get install poppler-utils).");
+  }
+  dir = mkdtempSync(join(tmpdir(), "permis-pdf-"));
+});
+
+afterAll(() => {
+  if (dir) rmSync(dir, { recursive: true, force: true });
+});
+
+/** The text of the PDF, as `pdftotext -layout` lays it out. */
+function textOf(pdf: Uint8Array): string {
+  const file = join(dir, `document-${++count}.pdf`);
+  writeFileSync(file, pdf);
+  return execFileSync("pdftotext", ["-layout", "-enc", "UTF-8", file, "-"], { encoding: "utf8" });
+}
+
+/** Text with runs of white space (layout columns, line ends) made single spaces. */
+const flat = (text: string) => text.replace(/\s+/g, " ");
+
+/* ---- Fixtures ---- */
+
+const motif = (id: string): MotifInfo => {
+  const info = motifInfo(id);
+  if (!info) throw new Error(`unknown motif ${id}`);
+  return info;
+};
+
+const piece = (id: PieceId, files: Array<{ name: string; pages: number }>) => ({
+  id,
+  ...PIECE_TYPES[id],
+  reasons: ["pour toute demande"],
+  files,
+});
+
+const step1 = (categories: Step1["categories"]): Step1 => ({
+  categories,
+  categoriesDetenues: [],
+  visiteMedicale: false,
+  formationComplementaire: "non",
+  conduiteAccompagnee: false,
+  declarations: { francais: true, vehiculeAmenage: false, vision: true, affection: false, pension: false },
+  numeroPermis: "",
+});
+
+const PERTE: SentRequest = {
+  number: "2026-1122-00042",
+  sentAt: new Date("2026-11-22T09:15:00Z"), // 10:15 in Paris (winter time)
+  beneficiaire: "moi",
+  pour: "majeur",
+  motif: motif("fabrication.perte"),
+  step1: step1(["B"]),
+  etatCivil: {
+    nomNaissance: "ŁASKI-DUPRÉ",
+    nomUsage: "",
+    sexe: "F",
+    prenoms: ["Hélène", "Zoë", "Ğülşen"],
+    dateNaissance: { day: 0, month: 0, year: 1990 },
+    nationalite: "francaise",
+    paysNaissance: { code: "99100", name: "France" },
+    departementNaissance: { code: "29", name: "Finistère" },
+    communeNaissance: { code: "29232", name: "Quimper" },
+  },
+  adresse: {
+    numero: "12",
+    extension: "bis",
+    typeVoie: "rue",
+    nomVoie: "de l'Œuvre",
+    complement: "Bâtiment « Les Mûriers »",
+    codePostal: "29000",
+    commune: { code: "29232", name: "Quimper", departement: "29" },
+    prefecture: { id: "29", label: "Préfecture du Finistère" },
+    email: "helene.laski@example.fr",
+    telephone: "0612345678",
+    consentement: false,
+    justificatifAuNom: true,
+  },
+  photo: { option: "classique" },
+  pieces: [
+    piece("identite", [{ name: "carte-identité-recto-verso.pdf", pages: 2 }]),
+    piece("domicile", [{ name: "facture-électricité.jpg", pages: 1 }]),
+    { id: "timbre", ...PIECE_TYPES.timbre, reasons: ["parce que le permis a été perdu"], files: [] },
+  ],
+  additional: [],
+  stampNumber: "1234567890123456",
+};
+
+const INSCRIPTION_B: SentRequest = {
+  ...PERTE,
+  number: "2026-1122-00043",
+  motif: motif("inscription.premier_permis"),
+  step1: step1(["B"]),
+  pieces: [...PERTE.pieces.slice(0, 2), piece("assr", [{ name: "assr2.png", pages: 1 }])],
+  stampNumber: undefined,
+};
+
+const INSCRIPTION_A: SentRequest = { ...INSCRIPTION_B, number: "2026-1122-00044", step1: step1(["A1"]) };
+
+/** Many uploaded files: the récapitulatif needs a second page. */
+const LONG: SentRequest = {
+  ...PERTE,
+  number: "2026-1122-00045",
+  pieces: [
+    piece(
+      "identite",
+      Array.from({ length: 2 }, (_, i) => ({ name: `identité-${i + 1}.pdf`, pages: 1 })),
+    ),
+    piece(
+      "domicile",
+      Array.from({ length: 60 }, (_, i) => ({ name: `quittance-de-loyer-${String(i + 1).padStart(2, "0")}-résidence-des-Mûriers.pdf`, pages: 1 })),
+    ),
+  ],
+  additional: Array.from({ length: 5 }, (_, i) => ({ label: "Attestation d'hébergement", name: `attestation-${i + 1}.pdf`, pages: 2 })),
+};
+
+/* ---- Tests ---- */
+
+async function pageSizes(pdf: Uint8Array): Promise<Array<{ width: number; height: number }>> {
+  const doc = await PDFDocument.load(pdf);
+  return doc.getPages().map((p) => p.getSize());
+}
+
+describe("receiptPdf (récépissé de dépôt)", () => {
+  it("is an A4 page in French with the request's number, deposit time and every section", async () => {
+    const pdf = await receiptPdf(PERTE);
+    expect(await pageSizes(pdf)).toEqual([{ width: 595.28, height: 841.89 }]);
+    const doc = await PDFDocument.load(pdf, { updateMetadata: false });
+    expect(doc.getCreationDate()?.toISOString()).toBe("2026-11-22T09:15:00.000Z");
+    expect(doc.getProducer()).toBe("Permis de conduire");
+    // Set in Marianne, the State's font, embedded as subsets (Helvetica is only a fallback).
+    const raw = Buffer.from(pdf).toString("latin1");
+    expect(raw).toContain("/BaseFont /PCMREG+Marianne-Regular");
+    expect(raw).toContain("/BaseFont /PCMBLD+Marianne-Bold");
+
+    const text = flat(textOf(pdf));
+    for (const expected of [
+      "République Française",
+      "Permis de conduire",
+      "Récépissé de dépôt d'une demande de permis de conduire",
+      "Numéro de demande : 2026-1122-00042",
+      "le 22/11/2026 à 10:15",
+      "Motif de la demande du titre",
+      "État civil de la personne concernée par le titre",
+      "Adresse de la personne concernée par le titre",
+      "Coordonnées où l'on peut vous joindre",
+      "Photo / signature de la personne concernée par le titre",
+      "Pièces justificatives",
+      "Motif : La demande du titre est effectuée à la suite de la perte du précédent titre.",
+      "Nom de naissance : ŁASKI-DUPRÉ",
+      "Prénom(s) : Hélène, Zoë, Ğülşen",
+      "Date de naissance : 00/00/1990",
+      "12 bis rue de l'Œuvre, Bâtiment « Les Mûriers », 29000 QUIMPER",
+      "Timbre fiscal électronique de 25 € : Timbre n° 1234567890123456",
+      "carte-identité-recto-verso.pdf (2 pages)",
+      "Demande n° 2026-1122-00042 — page 1/1",
+    ]) {
+      expect(text).toContain(expected);
+    }
+  });
+
+  it("closes with the notes that fit the motif", async () => {
+    const deletion = "Votre demande sera supprimée 6 mois après sa création, quel que soit son état.";
+    const learning = "Ce récépissé vous permet de commencer l'apprentissage de la conduite sur les voies ouvertes à la circulation publique.";
+    const perte = "Dans l'attente de l'attestation de droits à conduire, vous n'êtes pas autorisé à conduire.";
+
+    const perteText = flat(textOf(await receiptPdf(PERTE)));
+    expect(perteText).toContain(perte);
+    expect(perteText).toContain(deletion);
+    expect(perteText).not.toContain(learning);
+
+    const inscriptionB = flat(textOf(await receiptPdf(INSCRIPTION_B)));
+    expect(inscriptionB).toContain(learning);
+    expect(inscriptionB).toContain(deletion);
+    expect(inscriptionB).not.toContain(perte);
+
+    const inscriptionA = flat(textOf(await receiptPdf(INSCRIPTION_A)));
+    expect(inscriptionA).not.toContain(learning);
+    expect(inscriptionA).toContain(deletion);
+  });
+
+  it("flows onto a second page, numbered in the footer, without losing a row", async () => {
+    const pdf = await receiptPdf(LONG);
+    expect(await pageSizes(pdf)).toEqual([
+      { width: 595.28, height: 841.89 },
+      { width: 595.28, height: 841.89 },
+    ]);
+    const text = textOf(pdf);
+    const pages = text.split("\f").filter((p) => p.trim() !== "");
+    expect(pages).toHaveLength(2);
+    expect(flat(pages[0] ?? "")).toContain("Demande n° 2026-1122-00045 — page 1/2");
+    expect(flat(pages[1] ?? "")).toContain("Demande n° 2026-1122-00045 — page 2/2");
+    const all = flat(text).replace(/ /g, "");
+    for (let i = 1; i <= 60; i++) expect(all).toContain(`quittance-de-loyer-${String(i).padStart(2, "0")}-résidence-des-Mûriers.pdf`);
+    expect(flat(pages[1] ?? "")).toContain("Votre demande sera supprimée 6 mois après sa création, quel que soit son état.");
+  });
+
+  it("is byte-identical when generated again from the same data", async () => {
+    const [a, b] = [await receiptPdf(LONG), await receiptPdf(structuredClone(LONG))];
+    expect(Buffer.from(a).equals(Buffer.from(b))).toBe(true);
+    const other = await receiptPdf({ ...LONG, sentAt: new Date("2026-11-22T09:16:00Z") });
+    expect(Buffer.from(a).equals(Buffer.from(other))).toBe(false);
+  });
+
+  it("writes characters the font lacks in their nearest Latin form", async () => {
+    const text = flat(textOf(await receiptPdf({ ...PERTE, etatCivil: { ...PERTE.etatCivil!, nomNaissance: "ǄUKIĆ-ИВАНОВ", prenoms: ["ﬁona"] } })));
+    expect(text).toContain("Nom de naissance : DŽUKIĆ-??????");
+    expect(text).toContain("Prénom(s) : fiona");
+  });
+});
+
+describe("depositFormPdf (formulaire de dépôt de photo et de signature)", () => {
+  it("is an A4 page with the CTN address, the fields as entered, the photo and signature boxes", async () => {
+    const pdf = await depositFormPdf(PERTE);
+    expect(await pageSizes(pdf)).toEqual([{ width: 595.28, height: 841.89 }]);
+    const layout = textOf(pdf);
+    const text = flat(layout);
+    for (const expected of [
+      "Demande de permis de conduire",
+      "Formulaire de dépôt de photo et de signature pour numérisation",
+      "Récapitulatif de votre saisie",
+      "Si vous raturez ce formulaire, la modification ne sera pas prise en compte et risque d'entraîner l'échec de votre demande.",
+      "Ne joindre aucune pièce justificative à ce courrier.",
+      "Numéro de demande : 2026-1122-00042",
+      "Nom de naissance : ŁASKI-DUPRÉ",
+      "Prénom(s) : Hélène, Zoë, Ğülşen",
+      "Sexe : F",
+      "Date de nais. : 00/00/1990",
+      "Adresse : 12 bis rue de l'Œuvre",
+      "Bâtiment « Les Mûriers »",
+      "29000 QUIMPER",
+      "Photo Couleur A COLLER sans agrafe",
+      "J'atteste sur l'honneur que les informations fournies sont exactes",
+      "SIGNATURE A L'ENCRE NOIRE",
+      "Mettre ce document dans une enveloppe affranchie adressée à l'adresse figurant ci-dessus (celle-ci est placée afin de pouvoir insérer ce document dans une enveloppe à fenêtre).",
+    ]) {
+      expect(text).toContain(expected);
+    }
+    // The CTN block: three consecutive lines, in the right half of the page (the envelope's window).
+    const lines = layout.split("\n");
+    const ctn = lines.findIndex((l) => l.trim() === "CTN");
+    expect(ctn).toBeGreaterThan(0);
+    expect(lines.slice(ctn, ctn + 3).map((l) => l.trim())).toEqual(["CTN", "CS 80168", "53102 MAYENNE CEDEX"]);
+    const column = (lines[ctn] ?? "").indexOf("CTN");
+    expect(column).toBeGreaterThan((lines[ctn] ?? "").length / 2 - 10);
+  });
+
+  it("places the CTN address where a DL or C5 envelope's window shows it", async () => {
+    const file = join(dir, "deposit.pdf");
+    writeFileSync(file, await depositFormPdf(PERTE));
+    const html = execFileSync("pdftotext", ["-bbox", file, "-"], { encoding: "utf8" });
+    const box = (word: string) => {
+      const m = new RegExp(`<word xMin="([\\d.]+)" yMin="([\\d.]+)" xMax="([\\d.]+)" yMax="([\\d.]+)">${word}</word>`).exec(html);
+      if (!m) throw new Error(`${word} not found in ${html}`);
+      return { x: Number(m[1]), top: Number(m[2]), right: Number(m[3]), bottom: Number(m[4]) };
+    };
+    const ctn = box("CTN");
+    const city = box("MAYENNE");
+    expect(ctn.x).toBeCloseTo(320, 0);
+    // Window of 100 × 45 mm, 20 mm from the right edge, from about 40 to 90 mm from the top.
+    expect(ctn.top).toBeGreaterThan(40 * (72 / 25.4));
+    expect(box("CEDEX").right).toBeLessThan(595.28 - 20 * (72 / 25.4));
+    expect(city.bottom).toBeLessThan(90 * (72 / 25.4));
+  });
+
+  it("stays on one page with the longest names and address", async () => {
+    const long = "Jean-Christophe-Marie-Bartholomé-Emmanuel Hippolyte Alexandre de la Tour";
+    const pdf = await depositFormPdf({
+      ...PERTE,
+      etatCivil: { ...PERTE.etatCivil!, nomNaissance: "Ä".repeat(80), prenoms: [long, long, long, long] },
+      adresse: { ...PERTE.adresse!, nomVoie: "du Maréchal Jean Marie Gabriel de Lattre de Tassigny et de la Libération", complement: "Résidence des Chênes Verts, bâtiment B, escalier 4, appartement 1203" },
+    });
+    expect(await pageSizes(pdf)).toHaveLength(1);
+    const text = flat(textOf(pdf));
+    expect(text).toContain("SIGNATURE A L'ENCRE NOIRE");
+    expect(text).toContain("Tassigny");
+  });
+
+  it("is byte-identical when generated again from the same data", async () => {
+    const a = await depositFormPdf(PERTE);
+    const b = await depositFormPdf(structuredClone(PERTE));
+    expect(Buffer.from(a).equals(Buffer.from(b))).toBe(true);
+  });
+});
