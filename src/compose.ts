@@ -87,6 +87,6 @@ export async function createServices(config: Config, options: ComposeOptions = {
     devTools: config.env !== "production",
     transport,
     outbox,
-    scheduler: new Scheduler(database.db, clock, periodicJobs(database.db), options.logger),
+    scheduler: new Scheduler(database.db, clock, periodicJobs(database.db, storage), options.logger),
   };
 }

@@ -2,6 +2,7 @@ import pino from "pino";
 import { loadConfig, ConfigError } from "./config.ts";
 import { createServices } from "./compose.ts";
 import { startDemoProvider, type DemoProvider } from "./services/franceconnect-demo.ts";
+import { seedDemoProviders } from "./services/demo.ts";
 import { buildApp } from "./web/app.tsx";
 
 /** Starts the whole service: database (migrated), workers, web server, and in development the demo FranceConnect. */
@@ -20,6 +21,7 @@ async function main() {
   const logger = pino({ level: config.logLevel });
   const services = await createServices(config, { franceConnectIssuer: demo?.issuer, logger });
   const app = await buildApp(services, { logger });
+  if (config.env !== "production") await seedDemoProviders(services.database.db, services.photoCodes);
   services.outbox.start();
   services.scheduler.start();
   await app.listen({ port: config.port, host: config.host });

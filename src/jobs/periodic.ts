@@ -1,4 +1,7 @@
 import type { Db } from "../db/client.ts";
+import { deleteRequest, findRequestsCreatedBefore, listDocuments } from "../db/repositories/requests.ts";
+import { deletePhotoCode, findExpiredFreePhotoCodes } from "../db/repositories/photo-codes.ts";
+import type { DocumentStorage } from "../services/storage.ts";
 import { deleteExpiredPendingAccounts } from "../db/repositories/accounts.ts";
 import { deleteExpiredCaptchas } from "../db/repositories/captchas.ts";
 import { deleteExpiredSessions } from "../db/repositories/maintenance.ts";
@@ -8,9 +11,46 @@ import type { PeriodicJob } from "./scheduler.ts";
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 
+/**
+ * SPEC §4: every request is deleted 6 months after its creation, whatever its state, with
+ * its files. Returns how many were deleted.
+ */
+export async function deleteExpiredRequests(db: Db, storage: DocumentStorage, now: Date): Promise<number> {
+  const before = new Date(now);
+  before.setUTCMonth(before.getUTCMonth() - 6);
+  let deleted = 0;
+  for (;;) {
+    const batch = await findRequestsCreatedBefore(db, before, 100);
+    if (batch.length === 0) return deleted;
+    for (const request of batch) {
+      // Files first: a crash in between leaves a row pointing to nothing, deleted next time, never an orphan file.
+      for (const d of await listDocuments(db, request.id)) await storage.delete(d.storageKey);
+      await deleteRequest(db, request.id);
+      deleted++;
+    }
+  }
+}
+
+/** Photos and signatures of codes that expired without a request to keep them. */
+export async function deleteExpiredPhotoCodes(db: Db, storage: DocumentStorage, now: Date): Promise<number> {
+  let deleted = 0;
+  for (;;) {
+    const batch = await findExpiredFreePhotoCodes(db, now, 100);
+    if (batch.length === 0) return deleted;
+    for (const code of batch) {
+      await storage.delete(code.photoKey);
+      await storage.delete(code.signatureKey);
+      await deletePhotoCode(db, code.code);
+      deleted++;
+    }
+  }
+}
+
 /** The service's periodic jobs (run once per period across all instances). */
-export function periodicJobs(db: Db): PeriodicJob[] {
+export function periodicJobs(db: Db, storage: DocumentStorage): PeriodicJob[] {
   return [
+    { name: "delete-requests-after-6-months", everySeconds: 60 * 60, run: (now) => deleteExpiredRequests(db, storage, now) },
+    { name: "delete-expired-photo-codes", everySeconds: 6 * 60 * 60, run: (now) => deleteExpiredPhotoCodes(db, storage, now) },
     // SPEC §2: an account not activated within 24 hours is deleted.
     { name: "delete-unactivated-accounts", everySeconds: 10 * 60, run: (now) => deleteExpiredPendingAccounts(db, now) },
     { name: "delete-expired-sessions", everySeconds: 15 * 60, run: (now) => deleteExpiredSessions(db, now) },

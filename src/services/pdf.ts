@@ -20,8 +20,8 @@ import { addressLines, summarize, type RequestContent } from "../domain/request/
  *
  * Text is set in Marianne, the State's font (from @gouvfr/dsfr), embedded as a subset: it covers
  * Latin, Latin-1, Latin Extended-A and Vietnamese, so names such as "Łukasz", "Ğül", "Œdipe",
- * "Strauß" print as entered. A character the font lacks (Cyrillic, Greek, CJK...) is written in
- * its nearest Latin form (compatibility forms, then the base letter: "ǅ" → "Dž", "Ж" → "?").
+ * "Strauß" print as entered. A character the font lacks is replaced by its compatibility form
+ * ("ǅ" → "Dž", "ﬁ" → "fi"), else its base letter, else "?" (Cyrillic, Greek, CJK...).
  * Should the font files be missing or unreadable, the documents fall back to Helvetica
  * (WinAnsi) with the same rule, which then also turns e.g. "Ł" into "L", "ğ" into "g".
  */

@@ -54,10 +54,10 @@ export async function startTestApp(
   };
 }
 
-/** The first link of a mail that starts with `PUBLIC_URL + prefix`, as a local path. */
+/** The first link of a mail to a path starting with `prefix`, as a local path. */
 export function linkIn(mail: OutboxMessage | undefined, prefix: string): string {
   if (!mail) throw new Error("no mail");
-  const match = new RegExp(`${PUBLIC_URL.replace(/\./g, "\\.")}(${prefix.replace(/\//g, "\\/")}\\S*)`).exec(mail.bodyText);
+  const match = new RegExp(`https?://[^/\\s]+(${prefix.replace(/\//g, "\\/")}\\S*)`).exec(mail.bodyText);
   if (!match) throw new Error(`no link ${prefix} in: ${mail.bodyText}`);
   return match[1]!;
 }

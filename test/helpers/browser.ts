@@ -79,3 +79,22 @@ export async function expectAccessible(page: Page): Promise<void> {
   const summary = results.violations.map((v) => `${v.id} (${v.impact}): ${v.help} — ${v.nodes.map((n) => n.target.join(" ")).join(" | ")}`);
   expect(summary, `axe violations on ${page.url()}`).toEqual([]);
 }
+
+/**
+ * Ticks a DSFR radio button or checkbox the way a mouse user does: by clicking its label (the
+ * DSFR draws the box on the label and hides the input, which Playwright's check() waits on).
+ */
+export async function tick(page: Page, label: string | RegExp): Promise<void> {
+  const input = page.getByLabel(label, { exact: typeof label === "string" }).first();
+  const id = await input.getAttribute("id");
+  await page.locator(`label[for="${id}"]`).click({ position: { x: 8, y: 8 } });
+  expect(await input.isChecked()).toBe(true);
+}
+
+/** Picks the option `value` of the radio group `name` by clicking its label. */
+export async function choose(page: Page, name: string, value: string): Promise<void> {
+  const input = page.locator(`input[name="${name}"][value="${value}"]`);
+  const id = await input.getAttribute("id");
+  await page.locator(`label[for="${id}"]`).click({ position: { x: 8, y: 8 } });
+  expect(await input.isChecked()).toBe(true);
+}

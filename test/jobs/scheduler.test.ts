@@ -20,7 +20,7 @@ const findAccount = async (email: string) => (await t.db.db.select().from(accoun
 
 describe("scheduled jobs", () => {
   it("deletes accounts not activated within 24 hours, and nothing else", async () => {
-    const scheduler = new Scheduler(t.db.db, clock, periodicJobs(t.db.db));
+    const scheduler = new Scheduler(t.db.db, clock, periodicJobs(t.db.db, t.services.storage));
     await createActiveAccount(t, new Browser(t.app, "192.0.2.1"), { email: "active@example.fr" });
     await submitSignup(t, new Browser(t.app, "192.0.2.2"), { email: "oublieux@example.fr" });
     const forgotten = (await findAccount("oublieux@example.fr"))!;

@@ -1,9 +1,10 @@
 import { execFileSync } from "node:child_process";
+import type * as FsPromises from "node:fs/promises";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { PDFDocument } from "pdf-lib";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { motifInfo, type MotifInfo } from "../../src/domain/request/motifs.ts";
 import { PIECE_TYPES, type PieceId } from "../../src/domain/request/pieces.ts";
 import type { Step1 } from "../../src/domain/request/steps.ts";
@@ -231,6 +232,32 @@ describe("receiptPdf (récépissé de dépôt)", () => {
     const text = flat(textOf(await receiptPdf({ ...PERTE, etatCivil: { ...PERTE.etatCivil!, nomNaissance: "ǄUKIĆ-ИВАНОВ", prenoms: ["ﬁona"] } })));
     expect(text).toContain("Nom de naissance : DŽUKIĆ-??????");
     expect(text).toContain("Prénom(s) : fiona");
+  });
+});
+
+describe("without the Marianne files", () => {
+  it("falls back to Helvetica, writing the letters WinAnsi lacks without their accents", async () => {
+    vi.resetModules();
+    vi.doMock("node:fs/promises", async (original) => ({
+      ...(await original<typeof FsPromises>()),
+      readFile: () => Promise.reject(new Error("ENOENT: no such file")),
+    }));
+    try {
+      const fresh = await import("../../src/services/pdf.ts");
+      const pdf = await fresh.receiptPdf(PERTE);
+      const raw = Buffer.from(pdf).toString("latin1");
+      expect(raw).toContain("/BaseFont /Helvetica");
+      expect(raw).not.toContain("Marianne");
+      const text = flat(textOf(pdf));
+      expect(text).toContain("Nom de naissance : LASKI-DUPRÉ");
+      expect(text).toContain("Prénom(s) : Hélène, Zoë, Gülsen");
+      expect(text).toContain("12 bis rue de l'Œuvre, Bâtiment « Les Mûriers », 29000 QUIMPER");
+      expect(text).toContain("Timbre fiscal électronique de 25 €");
+      expect(flat(textOf(await fresh.depositFormPdf(PERTE)))).toContain("Photo Couleur A COLLER sans agrafe");
+    } finally {
+      vi.doUnmock("node:fs/promises");
+      vi.resetModules();
+    }
   });
 });
 

@@ -1,4 +1,4 @@
-import { and, eq, gt, ilike, isNull, or, sql } from "drizzle-orm";
+import { and, eq, gt, ilike, isNull, lt, or, sql } from "drizzle-orm";
 import type { Executor } from "../client.ts";
 import { photoCodes, photoProviders } from "../schema.ts";
 
@@ -56,6 +56,15 @@ export async function releasePhotoCodes(db: Executor, requestId: string, keep?: 
     .update(photoCodes)
     .set({ requestId: null })
     .where(and(eq(photoCodes.requestId, requestId), isNull(photoCodes.usedAt), keep ? sql`${photoCodes.code} <> ${keep}` : sql`true`));
+}
+
+/** Expired codes no request holds any more (never used, or whose request was deleted). */
+export async function findExpiredFreePhotoCodes(db: Executor, now: Date, limit: number): Promise<PhotoCodeRow[]> {
+  return db.select().from(photoCodes).where(and(lt(photoCodes.expiresAt, now), isNull(photoCodes.requestId))).limit(limit);
+}
+
+export async function deletePhotoCode(db: Executor, code: string): Promise<void> {
+  await db.delete(photoCodes).where(eq(photoCodes.code, code));
 }
 
 /** Makes the claim final when the request is sent. */

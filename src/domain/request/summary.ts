@@ -54,7 +54,7 @@ export function addressLines(a: Adresse): string[] {
 export function summarize(c: RequestContent): SummarySection[] {
   const who = c.beneficiaire === "moi" ? "pour vous-même" : labelOf(BENEFICIAIRES, "tiers");
   const motifRows: SummaryRow[] = [
-    { label: "Vous effectuez la demande", value: `${who} en tant que ${labelOf(POUR, c.pour).replace(/^pour /, "")}` },
+    { label: "Vous effectuez la demande", value: `${who} en tant que ${labelOf(POUR, c.pour).replace(/^pour (une )?/, "")}` },
     { label: "Motif", value: c.motif.summary },
   ];
   const s1 = c.step1;

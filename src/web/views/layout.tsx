@@ -77,12 +77,24 @@ function Header({ ctx }: { ctx: PageContext }) {
                   Mon espace
                 </a>
               </li>
+              <li class="fr-nav__item">
+                <a class="fr-nav__link" href="/photographes">
+                  Photographes agréés
+                </a>
+              </li>
               {ctx.devTools && (
-                <li class="fr-nav__item">
-                  <a class="fr-nav__link" href="/dev/mails">
-                    Boîte mél de développement
-                  </a>
-                </li>
+                <>
+                  <li class="fr-nav__item">
+                    <a class="fr-nav__link" href="/dev/mails">
+                      Boîte mél de développement
+                    </a>
+                  </li>
+                  <li class="fr-nav__item">
+                    <a class="fr-nav__link" href="/dev/outils">
+                      Outils de développement
+                    </a>
+                  </li>
+                </>
               )}
             </ul>
           </nav>

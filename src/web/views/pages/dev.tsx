@@ -1,5 +1,5 @@
 import type { OutboxMessage } from "../../../db/repositories/outbox.ts";
-import { Alert } from "../components.tsx";
+import { Alert, Csrf } from "../components.tsx";
 import { formatDateTime } from "../format.ts";
 import { Layout, type PageContext } from "../layout.tsx";
 
@@ -39,6 +39,41 @@ export function DevMailPage({ ctx, message }: { ctx: PageContext; message: Outbo
         Créé le : {formatDateTime(message.createdAt)}
       </p>
       <div class="mail-body">{linkify(message.bodyText)}</div>
+    </Layout>
+  );
+}
+
+/** Development only: demonstration photo codes and fiscal stamps, to try the request journeys. */
+export function DevToolsPage({ ctx, made }: { ctx: PageContext; made?: { label: string; value: string } | undefined }) {
+  return (
+    <Layout ctx={ctx} title="Outils de développement">
+      <h1>Outils de développement</h1>
+      <Alert type="info">Page de développement : elle n'existe pas en production.</Alert>
+      {made && (
+        <Alert type="success" title={made.label}>
+          <p>
+            <strong id="made-value">{made.value}</strong>
+          </p>
+        </Alert>
+      )}
+      <ul class="fr-btns-group fr-btns-group--inline-md">
+        <li>
+          <form method="post" action="/dev/outils/code-photo">
+            <Csrf token={ctx.csrfToken} />
+            <button type="submit" class="fr-btn">
+              Créer un code photo signature numérique
+            </button>
+          </form>
+        </li>
+        <li>
+          <form method="post" action="/dev/outils/timbre">
+            <Csrf token={ctx.csrfToken} />
+            <button type="submit" class="fr-btn fr-btn--secondary">
+              Émettre un timbre fiscal de 25 €
+            </button>
+          </form>
+        </li>
+      </ul>
     </Layout>
   );
 }

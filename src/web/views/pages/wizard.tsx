@@ -400,7 +400,7 @@ export function Step2Page(p: {
         ))}
         {p.firstNames < 4 && (
           <p>
-            <button type="submit" class="fr-btn fr-btn--tertiary fr-btn--sm fr-icon-add-line fr-btn--icon-left" name="action" value="ajouter-prenom">
+            <button type="submit" class="fr-btn fr-btn--tertiary fr-btn--sm" name="action" value="ajouter-prenom">
               + Ajouter un prénom
             </button>
           </p>
