@@ -239,7 +239,8 @@ export class RequestService {
 
   /**
    * Saves a step's answers ("Enregistrer", "Etape précédente", "Etape suivante"), then, for
-   * "Etape suivante", checks them and opens the next step.
+   * "Etape suivante", checks them and opens the next step. A step that is not open yet (an
+   * earlier one is incomplete) saves nothing and sends back to that earlier step.
    */
   async saveStep(accountId: string, id: string, step: EditableStep, input: RawInput, action: string): Promise<StepOutcome> {
     const row = await findOwnRequest(this.db, accountId, id);
@@ -250,12 +251,15 @@ export class RequestService {
       answers.prenomCount = String(Math.min(MAX_FIRST_NAMES, firstNameCount(answers) + 1));
     }
     data[`step${step}`] = answers;
+    // The steps before this one do not depend on its answers: one derivation serves the guard and the checks.
+    const draft = await this.derive({ ...row, data });
+    const access = stepAccess(step, draft.valid, false);
+    if (access.kind === "redirect") return { kind: "next", step: access.step };
     await saveDraftData(this.db, id, data, this.clock.now());
     if (action === "ajouter-prenom") return { kind: "stay" };
     if (action === "enregistrer") return { kind: "stay", notice: "Votre brouillon a été enregistré. Vous pouvez le reprendre plus tard depuis « MES DEMANDES EN COURS »." };
     if (action === "precedent") return { kind: "next", step: Math.max(1, step - 1) as StepNumber };
 
-    const draft = await this.derive({ ...row, data });
     if (step === 4) {
       if (!draft.step4.ok) return { kind: "stay", errors: draft.step4.errors };
       if (draft.step4.value.option === "classique") await this.photoCodes.release(id);

@@ -1,3 +1,6 @@
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { eq, asc } from "drizzle-orm";
 import type { FastifyBaseLogger, FastifyInstance } from "fastify";
 import { loadConfig, type Config } from "../../src/config.ts";
@@ -12,6 +15,8 @@ export const PUBLIC_URL = "http://permis.test";
 export function testConfig(env: Record<string, string> = {}): Config {
   return loadConfig({
     NODE_ENV: "test",
+    // Each app stores its documents in a folder of its own, outside the repository.
+    STORAGE_DIR: mkdtempSync(join(tmpdir(), "permis-storage-")),
     PUBLIC_URL,
     SESSION_SECRET: "test-session-secret-0123456789-abcdefghij",
     LOG_LEVEL: "silent",
@@ -30,11 +35,18 @@ export interface TestApp {
 }
 
 export async function startTestApp(
-  options: Omit<ComposeOptions, "database"> & { env?: Record<string, string>; db?: TestDatabase; appLogger?: FastifyBaseLogger } = {},
+  options: Omit<ComposeOptions, "database"> & {
+    env?: Record<string, string>;
+    db?: TestDatabase;
+    appLogger?: FastifyBaseLogger;
+    /** Adds routes before the app is ready (benchmark baselines). */
+    extend?: (app: FastifyInstance, services: Services) => void;
+  } = {},
 ): Promise<TestApp> {
   const db = options.db ?? (await testDatabase());
   const services = await createServices(testConfig(options.env), { ...options, database: db });
   const app = await buildApp(services, { logger: options.appLogger });
+  options.extend?.(app, services);
   await app.ready();
   return {
     app,

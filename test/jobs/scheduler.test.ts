@@ -1,6 +1,8 @@
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openDatabase } from "../../src/db/client.ts";
+import { Readable } from "node:stream";
+import { findPhotoCode } from "../../src/db/repositories/photo-codes.ts";
 import { accounts, oneTimeTokens } from "../../src/db/schema.ts";
 import { periodicJobs } from "../../src/jobs/periodic.ts";
 import { Scheduler } from "../../src/jobs/scheduler.ts";
@@ -8,6 +10,7 @@ import { linkIn, startTestApp, type TestApp } from "../helpers/app.ts";
 import { Browser } from "../helpers/client.ts";
 import { HOUR, ManualClock } from "../helpers/clock.ts";
 import { createActiveAccount, submitSignup } from "../helpers/flows.ts";
+import { photoCode, PNG } from "../helpers/requests.ts";
 
 let t: TestApp;
 const clock = new ManualClock();
@@ -61,5 +64,26 @@ describe("scheduled jobs", () => {
     } finally {
       await other?.close();
     }
+  });
+
+  it("deletes every request 6 months after its creation, with its files, and expired unused photo codes", async () => {
+    const scheduler = new Scheduler(t.db.db, clock, periodicJobs(t.db.db, t.services.storage));
+    await createActiveAccount(t, new Browser(t.app, "192.0.2.20"), { email: "six.mois@example.fr" });
+    const account = (await t.db.db.select().from(accounts).where(eq(accounts.email, "six.mois@example.fr")))[0]!;
+    const created = await t.services.requests.create(account, { beneficiaire: "moi", pour: "majeur", group: "fabrication", fabrication: "perte" });
+    if (created.kind !== "created") throw new Error("draft not created");
+    const upload = await t.services.requests.addDocument(account.id, created.id, { piece: "identite", additional: false }, "cni.png", Readable.from([PNG]));
+    if (upload.kind !== "ok") throw new Error(`upload refused: ${JSON.stringify(upload)}`);
+    const code = await photoCode(t);
+
+    clock.advance(180 * 24 * HOUR); // still within 6 months
+    await scheduler.runDue();
+    expect(await t.services.requests.find(account.id, created.id)).toBeDefined();
+
+    clock.advance(10 * 24 * HOUR);
+    await scheduler.runDue();
+    expect(await t.services.requests.find(account.id, created.id)).toBeUndefined();
+    await expect(t.services.storage.get(upload.document.storageKey, { iv: upload.document.iv, tag: upload.document.tag })).rejects.toThrow();
+    expect(await findPhotoCode(t.db.db, code)).toBeUndefined();
   });
 });

@@ -142,10 +142,6 @@ export async function requestRoutes(app: FastifyInstance, deps: WebDeps) {
     if (!isStepNumber(step) || step > 5) return notFound(reply);
     const input = formInput(request);
     const action = field(input, "action") || "suivant";
-    const before = await requests.draft(request.session.accountId!, id);
-    if (!before) return notFound(reply);
-    const access = requests.access(before, step);
-    if (access.kind === "redirect") return reply.redirect(`/demandes/${id}/etape/${access.step}`, 303);
     const outcome = await requests.saveStep(request.session.accountId!, id, step as EditableStep, input, action);
     if (outcome.kind === "not_found") return notFound(reply);
     if (outcome.kind === "next") return reply.redirect(`/demandes/${id}/etape/${outcome.step}`, 303);
