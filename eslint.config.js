@@ -28,5 +28,5 @@ export default tseslint.config(
   layer(["src/db/**"], ["**/services/**", "**/jobs/**", "**/web/**"], "src/db may depend on src/domain only."),
   layer(["src/services/**"], ["**/jobs/**", "**/web/**"], "src/services may not depend on jobs or web."),
   layer(["src/jobs/**"], ["**/web/**"], "src/jobs may not depend on web."),
-  { files: ["test/**", "scripts/**"], rules: { "no-console": "off" } },
+  { files: ["test/**", "scripts/**", "bench/**"], rules: { "no-console": "off" } },
 );
