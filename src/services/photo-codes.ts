@@ -22,9 +22,10 @@ import type { DocumentStorage } from "./storage.ts";
  */
 export const CODE_VALIDITY_MONTHS = 6;
 
-export type CodeCheck = "ok" | "unknown" | "expired" | "used";
+/** "ok": held by this request; "free": valid but not taken yet (step 4 takes it). */
+export type CodeCheck = "ok" | "free" | "unknown" | "expired" | "used";
 
-export const PHOTO_CODE_ERRORS: Record<Exclude<CodeCheck, "ok">, string> = {
+export const PHOTO_CODE_ERRORS: Record<Exclude<CodeCheck, "ok" | "free">, string> = {
   unknown: "Ce code photo signature numérique est inconnu : vérifiez les 22 chiffres figurant sur la planche remise par le photographe ou la cabine.",
   expired: "Ce code photo signature numérique a expiré : il était valable 6 mois. Faites une nouvelle photo chez un photographe ou dans une cabine agréés.",
   used: "Ce code photo signature numérique a déjà été utilisé pour une autre demande : un code ne sert qu'une seule fois.",
@@ -88,14 +89,16 @@ export class PhotoCodeService {
     }
   }
 
-  /** Takes the code for a draft; tells why when it cannot. */
-  async claim(code: string, requestId: string): Promise<CodeCheck> {
+  /** Takes the code for a draft (and gives back any other it held); tells why when it cannot. */
+  async claim(code: string, requestId: string): Promise<Exclude<CodeCheck, "free">> {
     const now = this.clock.now();
     if (await claimPhotoCode(this.db, code, requestId, now)) {
       await releasePhotoCodes(this.db, requestId, code);
       return "ok";
     }
-    return this.why(code, requestId);
+    const why = await this.why(code, requestId);
+    // Free a moment ago, taken by another request in between.
+    return why === "ok" || why === "free" ? "used" : why;
   }
 
   /** The state of a code for this request, without taking it. */
@@ -110,7 +113,7 @@ export class PhotoCodeService {
     if (!row) return "unknown";
     if (row.usedAt || (row.requestId && row.requestId !== requestId)) return "used";
     if (row.expiresAt <= this.clock.now()) return "expired";
-    return "ok";
+    return row.requestId === requestId ? "ok" : "free";
   }
 
   release(requestId: string): Promise<void> {

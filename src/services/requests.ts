@@ -11,6 +11,7 @@ import {
   findOwnRequest,
   insertDocument,
   insertRequest,
+  lockDraft,
   listDocuments,
   listRequestsOf,
   markSent,
@@ -228,6 +229,16 @@ export class RequestService {
     return { row, motif, choice, raw, step1, step2, step3, step4, photoCheck, stampCheck, documents, pieces, additional, step5Errors, valid };
   }
 
+  /** Why a step of the draft is not valid, in the words of its form. */
+  errorsOf(draft: Draft, step: StepNumber): FieldErrors {
+    const parsed = step === 1 ? draft.step1 : step === 2 ? draft.step2 : step === 3 ? draft.step3 : step === 4 ? draft.step4 : undefined;
+    if (parsed && !parsed.ok) return parsed.errors;
+    if (step === 4 && draft.photoCheck && draft.photoCheck !== "ok") {
+      return { codePhoto: draft.photoCheck === "free" ? "Confirmez le code photo signature numérique." : PHOTO_CODE_ERRORS[draft.photoCheck] };
+    }
+    return step === 5 ? draft.step5Errors : {};
+  }
+
   /** Where to resume a draft: its first step still to complete (or the récapitulatif). */
   resumeStep(draft: Draft): StepNumber {
     return firstIncompleteStep(draft.valid);
@@ -256,6 +267,8 @@ export class RequestService {
     const access = stepAccess(step, draft.valid, false);
     if (access.kind === "redirect") return { kind: "next", step: access.step };
     await saveDraftData(this.db, id, data, this.clock.now());
+    // A digital photo code is taken as soon as it is saved, whatever the button: it is then this draft's.
+    const claim = step === 4 && draft.step4.ok && draft.step4.value.option === "numerique" ? await this.photoCodes.claim(draft.step4.value.code, id) : undefined;
     if (action === "ajouter-prenom") return { kind: "stay" };
     if (action === "enregistrer") return { kind: "stay", notice: "Votre brouillon a été enregistré. Vous pouvez le reprendre plus tard depuis « MES DEMANDES EN COURS »." };
     if (action === "precedent") return { kind: "next", step: Math.max(1, step - 1) as StepNumber };
@@ -263,10 +276,7 @@ export class RequestService {
     if (step === 4) {
       if (!draft.step4.ok) return { kind: "stay", errors: draft.step4.errors };
       if (draft.step4.value.option === "classique") await this.photoCodes.release(id);
-      else {
-        const claim = await this.photoCodes.claim(draft.step4.value.code, id);
-        if (claim !== "ok") return { kind: "stay", errors: { codePhoto: PHOTO_CODE_ERRORS[claim] } };
-      }
+      else if (claim && claim !== "ok") return { kind: "stay", errors: { codePhoto: PHOTO_CODE_ERRORS[claim] } };
       return this.after(step, await this.derive({ ...row, data }));
     }
     const result = step === 1 ? draft.step1 : step === 2 ? draft.step2 : step === 3 ? draft.step3 : undefined;
@@ -337,27 +347,41 @@ export class RequestService {
       return { kind: "refused", error: DOCUMENT_ERRORS.size };
     }
     const pages = await this.pageCounting.use(async () => countPages(kind.kind, await readAll(await this.storage.get(storageKey, stored.encryption))));
-    const already = slot ? slot.pages : 0;
-    const problem = !pages.ok ? DOCUMENT_ERRORS[pages.reason] : already + pages.pages > limit ? pageLimitError(limit, already, pages.pages) : undefined;
-    if (problem) {
+    if (!pages.ok) {
       await this.storage.delete(storageKey);
-      return { kind: "refused", error: problem };
+      return { kind: "refused", error: DOCUMENT_ERRORS[pages.reason] };
     }
-    const document = await insertDocument(this.db, {
-      requestId: id,
-      piece,
-      additional: target.additional,
-      fileName: cleanFileName(fileName, kind.extension),
-      mime: kind.mime,
-      size: stored.size,
-      pages: pages.ok ? pages.pages : 0,
-      storageKey,
-      iv: stored.encryption.iv,
-      tag: stored.encryption.tag,
-      createdAt: this.clock.now(),
+    // The limits are checked again under a lock of the draft: uploads sent at the same time take turns.
+    const outcome = await this.db.transaction(async (tx): Promise<UploadOutcome> => {
+      if (!(await lockDraft(tx, id))) return { kind: "not_found" };
+      const documents = await listDocuments(tx, id);
+      if (target.additional) {
+        if (documents.filter((d) => d.additional).length >= MAX_ADDITIONAL_PIECES) {
+          return { kind: "refused", error: `Vous avez déjà ajouté ${MAX_ADDITIONAL_PIECES} pièces complémentaires : supprimez-en une pour en ajouter une autre.` };
+        }
+      } else {
+        const already = documents.filter((d) => d.piece === piece && !d.additional).reduce((sum, d) => sum + d.pages, 0);
+        if (already + pages.pages > limit) return { kind: "refused", error: pageLimitError(limit, already, pages.pages) };
+      }
+      const now = this.clock.now();
+      const document = await insertDocument(tx, {
+        requestId: id,
+        piece,
+        additional: target.additional,
+        fileName: cleanFileName(fileName, kind.extension),
+        mime: kind.mime,
+        size: stored.size,
+        pages: pages.pages,
+        storageKey,
+        iv: stored.encryption.iv,
+        tag: stored.encryption.tag,
+        createdAt: now,
+      });
+      await saveDraftData(tx, id, draft.raw, now);
+      return { kind: "ok", document };
     });
-    await saveDraftData(this.db, id, draft.raw, this.clock.now());
-    return { kind: "ok", document };
+    if (outcome.kind !== "ok") await this.storage.delete(storageKey);
+    return outcome;
   }
 
   documentsOf(requestId: string): Promise<DocumentRow[]> {
@@ -417,8 +441,8 @@ export class RequestService {
   async send(account: Account, id: string): Promise<SendOutcome> {
     const draft = await this.draft(account.id, id);
     if (!draft) return { kind: "not_found" };
-    const incomplete = (Object.entries(draft.valid) as Array<[string, boolean]>).find(([, ok]) => !ok);
-    if (incomplete) return { kind: "incomplete", step: Number(incomplete[0]) as StepNumber };
+    const first = firstIncompleteStep(draft.valid);
+    if (first !== 6) return { kind: "incomplete", step: first, errors: this.errorsOf(draft, first) };
     const content = this.content(draft);
     const adresse = content.adresse!;
     const now = this.clock.now();

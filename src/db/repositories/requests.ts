@@ -50,6 +50,12 @@ export async function nextRequestNumber(db: Executor): Promise<number> {
   return Number((result as unknown as { rows: Array<{ n: string | number }> }).rows[0]!.n);
 }
 
+/** Locks a draft's row until the end of the transaction (serialises uploads to one draft); false if it is no longer a draft. */
+export async function lockDraft(db: Executor, id: string): Promise<boolean> {
+  const rows = await db.select({ id: requests.id }).from(requests).where(and(eq(requests.id, id), eq(requests.state, "brouillon"))).for("update");
+  return rows.length === 1;
+}
+
 export async function deleteDraft(db: Executor, id: string): Promise<boolean> {
   const rows = await db
     .delete(requests)
