@@ -86,6 +86,7 @@ describe("security defaults", () => {
         FRANCECONNECT_ISSUER: "https://fc.example.gouv.fr",
         FRANCECONNECT_CLIENT_ID: "id",
         FRANCECONNECT_CLIENT_SECRET: "secret",
+        STORAGE_ENCRYPTION_KEY: "ab".repeat(32),
       },
     });
     try {
