@@ -4,6 +4,7 @@ import { dirname, join } from "node:path";
 import { inflateSync } from "node:zlib";
 import fontkit from "@pdf-lib/fontkit";
 import { PDFDocument, StandardFonts, rgb, type PDFFont, type PDFPage, type RGB } from "pdf-lib";
+import { parisParts } from "../domain/dates.ts";
 import { formatPartialDate } from "../domain/request/birthdate.ts";
 import { addressLines, summarize, type RequestContent } from "../domain/request/summary.ts";
 
@@ -305,19 +306,9 @@ function drawLine(page: PDFPage, line: Line, x: number, y: number, size: number)
 
 /* ------------------------------------------------------------------ metadata and dates */
 
-const PARIS = new Intl.DateTimeFormat("fr-FR", {
-  timeZone: "Europe/Paris",
-  day: "2-digit",
-  month: "2-digit",
-  year: "numeric",
-  hour: "2-digit",
-  minute: "2-digit",
-  hourCycle: "h23",
-});
-
 /** "le 22/11/2026 à 10:15", in Paris time. */
 function depositDate(date: Date): string {
-  const part = Object.fromEntries(PARIS.formatToParts(date).map((p) => [p.type, p.value]));
+  const part = parisParts(date);
   return `le ${part.day}/${part.month}/${part.year} à ${part.hour}:${part.minute}`;
 }
 

@@ -41,8 +41,8 @@ import {
   type Places,
   type Step1,
 } from "../domain/request/steps.ts";
-import { summarize, type RequestContent } from "../domain/request/summary.ts";
-import { factsOf, firstIncompleteStep, piecesOf, stepAccess, type EditableStep, type StepAccess, type StepNumber, type StepValidity } from "../domain/request/wizard.ts";
+import type { RequestContent } from "../domain/request/summary.ts";
+import { firstIncompleteStep, piecesOf, stepAccess, type EditableStep, type StepAccess, type StepNumber, type StepValidity } from "../domain/request/wizard.ts";
 import type { Clock } from "./clock.ts";
 import { countPages, detectKind, DOCUMENT_ERRORS, pageLimitError, SNIFF_BYTES } from "./documents.ts";
 import { mails } from "./mails.tsx";
@@ -505,4 +505,3 @@ export function stateLabel(state: string): string {
   return isRequestState(state) ? REQUEST_STATES[state].label : state;
 }
 
-export { summarize, factsOf };

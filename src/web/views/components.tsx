@@ -29,7 +29,8 @@ export function Csrf({ token }: { token: string }) {
   return <input type="hidden" name="_csrf" value={token} />;
 }
 
-function Messages({ id, error }: { id: string; error?: string | undefined }) {
+/** The DSFR messages group of a field: its error, read out when it appears. */
+export function Messages({ id, error }: { id: string; error?: string | undefined }) {
   return (
     <div class="fr-messages-group" id={`${id}-messages`} aria-live="polite">
       {error && (
@@ -314,6 +315,31 @@ export function FranceConnectButton({ label = "S’identifier avec" }: { label?:
           Qu’est-ce que FranceConnect ?
         </a>
       </p>
+    </div>
+  );
+}
+
+/** A DSFR table; the caption names it for assistive technologies (hidden when `hideCaption`). */
+export function Table(p: { id: string; caption: ComponentChildren; hideCaption?: boolean; headers: readonly string[]; children: ComponentChildren }) {
+  return (
+    <div class={cx("fr-table", p.hideCaption && "fr-table--no-caption")} id={p.id}>
+      <div class="fr-table__wrapper">
+        <div class="fr-table__container">
+          <div class="fr-table__content">
+            <table>
+              <caption>{p.caption}</caption>
+              <thead>
+                <tr>
+                  {p.headers.map((h) => (
+                    <th scope="col">{h}</th>
+                  ))}
+                </tr>
+              </thead>
+              <tbody>{p.children}</tbody>
+            </table>
+          </div>
+        </div>
+      </div>
     </div>
   );
 }

@@ -1,6 +1,6 @@
-import { Alert } from "../components.tsx";
+import { Alert, Table } from "../components.tsx";
 import { Layout, type PageContext } from "../layout.tsx";
-import { formatDateTime } from "../format.ts";
+import { formatDateTime } from "../../../domain/dates.ts";
 
 /** The account home (SPEC §2): notifications, "MON ESPACE CONDUCTEUR", "MES DEMANDES EN COURS". */
 export interface RequestRow {
@@ -72,53 +72,35 @@ export function AccountHomePage(p: {
             Commencer la demande
           </a>
         </p>
-        <div class="fr-table fr-table--no-caption" id="requests-table">
-          <div class="fr-table__wrapper">
-            <div class="fr-table__container">
-              <div class="fr-table__content">
-                <table>
-                  <caption>Mes demandes en cours</caption>
-                  <thead>
-                    <tr>
-                      {["Prénom", "Nom", "Numéro", "Date de création", "Date de mise à jour", "Etat", "Actions"].map((h) => (
-                        <th scope="col">{h}</th>
-                      ))}
-                    </tr>
-                  </thead>
-                  <tbody>
-                    {p.requests.length === 0 ? (
-                      <tr>
-                        <td colSpan={7}>Aucune demande à afficher</td>
-                      </tr>
-                    ) : (
-                      p.requests.map((r) => (
-                        <tr>
-                          <td>{r.givenName}</td>
-                          <td>{r.familyName}</td>
-                          <td>{r.number}</td>
-                          <td>{formatDateTime(r.createdAt)}</td>
-                          <td>{formatDateTime(r.updatedAt)}</td>
-                          <td>{r.state}</td>
-                          <td>
-                            <ul class="fr-btns-group fr-btns-group--sm fr-btns-group--inline">
-                              {r.actions.map((a) => (
-                                <li>
-                                  <a class="fr-btn fr-btn--sm fr-btn--secondary" href={a.href}>
-                                    {a.label}
-                                  </a>
-                                </li>
-                              ))}
-                            </ul>
-                          </td>
-                        </tr>
-                      ))
-                    )}
-                  </tbody>
-                </table>
-              </div>
-            </div>
-          </div>
-        </div>
+        <Table id="requests-table" caption="Mes demandes en cours" hideCaption headers={["Prénom", "Nom", "Numéro", "Date de création", "Date de mise à jour", "Etat", "Actions"]}>
+          {p.requests.length === 0 ? (
+            <tr>
+              <td colSpan={7}>Aucune demande à afficher</td>
+            </tr>
+          ) : (
+            p.requests.map((r) => (
+              <tr>
+                <td>{r.givenName}</td>
+                <td>{r.familyName}</td>
+                <td>{r.number}</td>
+                <td>{formatDateTime(r.createdAt)}</td>
+                <td>{formatDateTime(r.updatedAt)}</td>
+                <td>{r.state}</td>
+                <td>
+                  <ul class="fr-btns-group fr-btns-group--sm fr-btns-group--inline">
+                    {r.actions.map((a) => (
+                      <li>
+                        <a class="fr-btn fr-btn--sm fr-btn--secondary" href={a.href}>
+                          {a.label}
+                        </a>
+                      </li>
+                    ))}
+                  </ul>
+                </td>
+              </tr>
+            ))
+          )}
+        </Table>
       </section>
     </Layout>
   );

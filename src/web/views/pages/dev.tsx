@@ -1,6 +1,6 @@
 import type { OutboxMessage } from "../../../db/repositories/outbox.ts";
 import { Alert, Csrf } from "../components.tsx";
-import { formatDateTime } from "../format.ts";
+import { formatDateTime } from "../../../domain/dates.ts";
 import { Layout, type PageContext } from "../layout.tsx";
 
 /** Development only: the mails the service would have sent (no SMTP_URL configured). */

@@ -1,3 +1,4 @@
+import { Table } from "../components.tsx";
 import { Layout, type PageContext } from "../layout.tsx";
 
 /** "Savoir où faire une photo numérique pour mon permis de conduire": approved photographers and booths. */
@@ -27,40 +28,21 @@ export function PhotographersPage(p: {
       {p.providers.length === 0 ? (
         <p>Aucun photographe ni cabine agréés ne correspond à « {p.query} ». Essayez une commune voisine ou le début du code postal.</p>
       ) : (
-        <div class="fr-table" id="photographers-table">
-          <div class="fr-table__wrapper">
-            <div class="fr-table__container">
-              <div class="fr-table__content">
-                <table>
-                  <caption>
-                    {p.providers.length} résultat{p.providers.length > 1 ? "s" : ""}
-                    {p.query ? ` pour « ${p.query} »` : ""}
-                  </caption>
-                  <thead>
-                    <tr>
-                      <th scope="col">Nom</th>
-                      <th scope="col">Type</th>
-                      <th scope="col">Adresse</th>
-                      <th scope="col">Code postal</th>
-                      <th scope="col">Commune</th>
-                    </tr>
-                  </thead>
-                  <tbody>
-                    {p.providers.map((x) => (
-                      <tr>
-                        <td>{x.name}</td>
-                        <td>{x.kind === "cabine" ? "Cabine" : "Photographe"}</td>
-                        <td>{x.address}</td>
-                        <td>{x.postcode}</td>
-                        <td>{x.commune}</td>
-                      </tr>
-                    ))}
-                  </tbody>
-                </table>
-              </div>
-            </div>
-          </div>
-        </div>
+        <Table
+          id="photographers-table"
+          caption={`${p.providers.length} résultat${p.providers.length > 1 ? "s" : ""}${p.query ? ` pour « ${p.query} »` : ""}`}
+          headers={["Nom", "Type", "Adresse", "Code postal", "Commune"]}
+        >
+          {p.providers.map((x) => (
+            <tr>
+              <td>{x.name}</td>
+              <td>{x.kind === "cabine" ? "Cabine" : "Photographe"}</td>
+              <td>{x.address}</td>
+              <td>{x.postcode}</td>
+              <td>{x.commune}</td>
+            </tr>
+          ))}
+        </Table>
       )}
     </Layout>
   );

@@ -1,6 +1,6 @@
 import type { SummarySection } from "../../../domain/request/summary.ts";
 import { Alert, Csrf } from "../components.tsx";
-import { formatDateTime } from "../format.ts";
+import { formatDateTime } from "../../../domain/dates.ts";
 import { Layout, type PageContext } from "../layout.tsx";
 import { SummarySections } from "./wizard.tsx";
 

@@ -25,7 +25,7 @@ import {
 } from "../../../domain/request/steps.ts";
 import type { SummarySection } from "../../../domain/request/summary.ts";
 import { STEPS, type StepNumber } from "../../../domain/request/wizard.ts";
-import { Alert, Csrf, ErrorSummary, Input, RadioGroup, RequiredMark, RequiredNotice, Select, type Errors, type Option, type Values } from "../components.tsx";
+import { Alert, Csrf, ErrorSummary, Input, Messages, RadioGroup, RequiredMark, RequiredNotice, Select, type Errors, type Option, type Values } from "../components.tsx";
 import { Layout, type PageContext } from "../layout.tsx";
 
 /**
@@ -160,13 +160,7 @@ function CheckboxGroup(p: { name: string; legend: ComponentChildren; options: re
           </div>
         );
       })}
-      <div class="fr-messages-group" id={`${p.name}-messages`} aria-live="polite">
-        {error && (
-          <p class="fr-message fr-message--error" id={`${p.name}-message-error`}>
-            {error}
-          </p>
-        )}
-      </div>
+      <Messages id={p.name} error={error} />
     </fieldset>
   );
 }
@@ -205,13 +199,7 @@ function DateFields(p: { name: string; legend: string; prefix: string; errors?: 
       {part("Jour", "Jour", "14", "bday-day")}
       {part("Mois", "Mois", "07", "bday-month")}
       {part("Annee", "Année", "1990", "bday-year", true)}
-      <div class="fr-messages-group" id={`${p.name}-messages`} aria-live="polite">
-        {error && (
-          <p class="fr-message fr-message--error" id={`${p.name}-message-error`}>
-            {error}
-          </p>
-        )}
-      </div>
+      <Messages id={p.name} error={error} />
     </fieldset>
   );
 }
@@ -491,13 +479,7 @@ export function Step3Page(p: {
               </optgroup>
             ))}
           </select>
-          <div class="fr-messages-group" id="prefecture-messages" aria-live="polite">
-            {prefectureError && (
-              <p class="fr-message fr-message--error" id="prefecture-message-error">
-                {prefectureError}
-              </p>
-            )}
-          </div>
+          <Messages id="prefecture" error={prefectureError} />
         </div>
         <RadioGroup
           name="justificatifAuNom"
@@ -594,13 +576,7 @@ function UploadForm({ ctx, requestId, piece, additional, error, label }: { ctx: 
           <span class="fr-hint-text">JPG, PNG, BMP, TIFF, PDF (11Mo maximum)</span>
         </label>
         <input class="fr-upload" type="file" id={id} name="fichier" accept=".jpg,.jpeg,.png,.bmp,.tif,.tiff,.pdf,image/jpeg,image/png,image/bmp,image/tiff,application/pdf" aria-describedby={`${id}-messages`} aria-invalid={error ? "true" : undefined} />
-        <div class="fr-messages-group" id={`${id}-messages`} aria-live="polite">
-          {error && (
-            <p class="fr-message fr-message--error" id={`${id}-message-error`}>
-              {error}
-            </p>
-          )}
-        </div>
+        <Messages id={id} error={error} />
       </div>
       <button type="submit" class="fr-btn fr-btn--secondary fr-btn--sm fr-mt-1w">
         Joindre un fichier
@@ -736,13 +712,7 @@ export function Step6Page(p: { ctx: PageContext; requestId: string; sections: Su
             J'atteste sur l'honneur que les informations fournies sont exactes
             <RequiredMark />
           </label>
-          <div class="fr-messages-group" id="attestation-messages" aria-live="polite">
-            {p.errors?.attestation && (
-              <p class="fr-message fr-message--error" id="attestation-message-error">
-                {p.errors.attestation}
-              </p>
-            )}
-          </div>
+          <Messages id="attestation" error={p.errors?.attestation} />
         </div>
         <ul class="fr-btns-group fr-btns-group--inline-md fr-btns-group--right fr-btns-group--inline-reverse fr-mt-4w">
           <li>
