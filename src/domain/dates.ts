@@ -19,9 +19,3 @@ export function formatDateTime(date: Date): string {
   const p = parisParts(date);
   return `${p.day}/${p.month}/${p.year} ${p.hour}:${p.minute}`;
 }
-
-/** "22/11/2026" */
-export function formatDate(date: Date): string {
-  const p = parisParts(date);
-  return `${p.day}/${p.month}/${p.year}`;
-}

@@ -135,4 +135,3 @@ export function motifInfo(id: string): MotifInfo | undefined {
   return MOTIFS.find((m) => m.id === id);
 }
 
-export const AM_ONLY_OPTION = "d'une demande d'édition d'un titre doté de la seule catégorie AM";

@@ -478,8 +478,6 @@ export function parseStep4(input: RawInput): FormResult<Photo> {
 
 /* ------------------------------------------------------------------ Step 5: the fiscal stamp */
 
-export const STAMP_LENGTH = 16;
-
 export function parseStampNumber(input: RawInput): FormResult<{ numeroTimbre: string }> {
   const number = field(input, "numeroTimbre").replace(/\s+/g, "");
   if (number === "") return { ok: false, errors: { numeroTimbre: "Saisissez le numéro du timbre fiscal électronique (16 chiffres)." } };
