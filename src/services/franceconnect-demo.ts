@@ -123,6 +123,8 @@ export async function startDemoProvider(options: DemoProviderOptions): Promise<D
     claims: Object.fromEntries([["openid", ["sub"]], ...CLAIMS.map((c) => [c, [c]])]),
     scopes: SCOPES,
     pkce: { required: () => true },
+    // Short lifetimes, set explicitly (the provider warns about its defaults otherwise).
+    ttl: { AccessToken: 600, AuthorizationCode: 60, IdToken: 600, Interaction: 600, Grant: 3600, Session: 3600 },
     features: {
       devInteractions: { enabled: false },
       rpInitiatedLogout: {
