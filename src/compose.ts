@@ -1,9 +1,11 @@
 import type { Config } from "./config.ts";
 import { openDatabase, type Database } from "./db/client.ts";
+import { AntivirusWorker } from "./jobs/antivirus-worker.ts";
 import { OutboxWorker, type WorkerLogger } from "./jobs/outbox-worker.ts";
 import { periodicJobs } from "./jobs/periodic.ts";
 import { Scheduler } from "./jobs/scheduler.ts";
 import { AccountService } from "./services/accounts.ts";
+import { clamdScanner, type VirusScanner } from "./services/antivirus.ts";
 import { Captcha } from "./services/captcha.ts";
 import { systemClock, type Clock } from "./services/clock.ts";
 import { FranceConnect } from "./services/franceconnect.ts";
@@ -21,6 +23,8 @@ export interface Services extends WebDeps {
   transport: MailTransport;
   outbox: OutboxWorker;
   scheduler: Scheduler;
+  /** Scans uploads through clamd; undefined when no clamd is configured (files are then "unscanned"). */
+  antivirus: AntivirusWorker | undefined;
 }
 
 export interface ComposeOptions {
@@ -32,6 +36,8 @@ export interface ComposeOptions {
   storage?: DocumentStorage;
   stamps?: StampService;
   logger?: WorkerLogger;
+  /** Replaces the clamd of the configuration (tests). */
+  scanner?: VirusScanner;
 }
 
 export async function createServices(config: Config, options: ComposeOptions = {}): Promise<Services> {
@@ -57,9 +63,14 @@ export async function createServices(config: Config, options: ComposeOptions = {
   );
   const key = parseEncryptionKey(config.storage.encryptionKey);
   const storage = options.storage ?? (config.storage.s3 ? s3Storage(config.storage.s3, key) : folderStorage(config.storage.dir, key));
-  const photoCodes = new PhotoCodeService(database.db, storage, clock);
+  const scanner = options.scanner ?? clamdScanner(config.clamd);
+  const antivirus = scanner ? new AntivirusWorker(database.db, storage, scanner, clock, { logger: options.logger }) : undefined;
+  const photoCodes = new PhotoCodeService(database.db, storage, clock, scanner);
   const stamps = options.stamps ?? new LocalStampService(database.db);
-  const requests = new RequestService(database.db, clock, storage, geography(), photoCodes, stamps, { request: (id) => url(`/demandes/${id}`) }, () => outbox.kick());
+  const requests = new RequestService(database.db, clock, storage, geography(), photoCodes, stamps, { request: (id) => url(`/demandes/${id}`) }, () => outbox.kick(), {
+    enabled: antivirus !== undefined,
+    queued: () => antivirus?.kick(),
+  });
   const issuer = options.franceConnectIssuer ?? config.franceConnect.issuer;
   const franceConnect = issuer
     ? new FranceConnect({
@@ -76,7 +87,7 @@ export async function createServices(config: Config, options: ComposeOptions = {
     database,
     clock,
     accounts,
-    captcha: new Captcha(database.db, clock),
+    captcha: new Captcha(database.db, clock, config.sessionSecret),
     requests,
     photoCodes,
     stamps,
@@ -87,6 +98,7 @@ export async function createServices(config: Config, options: ComposeOptions = {
     devTools: config.env !== "production",
     transport,
     outbox,
+    antivirus,
     scheduler: new Scheduler(database.db, clock, periodicJobs(database.db, storage), options.logger),
   };
 }

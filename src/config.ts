@@ -1,3 +1,4 @@
+import { isIP } from "node:net";
 import { z } from "zod";
 
 /**
@@ -13,11 +14,51 @@ const blankToUndefined = (v: unknown) => (typeof v === "string" && v.trim() === 
 const optionalUrl = z.preprocess(blankToUndefined, z.url().optional());
 const optionalString = z.preprocess(blankToUndefined, z.string().trim().optional());
 
+/** One address or CIDR block (IPv4 or IPv6): 10.0.0.0/8, 192.0.2.7, 2001:db8::/32. */
+function isAddressOrCidr(text: string): boolean {
+  const [address = "", prefix, extra] = text.split("/");
+  const version = isIP(address);
+  if (version === 0 || extra !== undefined) return false;
+  if (prefix === undefined) return true;
+  return /^\d{1,3}$/.test(prefix) && Number(prefix) <= (version === 4 ? 32 : 128);
+}
+
+/**
+ * TRUST_PROXY: `false` (default), the number of proxies in front of the service (`1`, `2`…),
+ * or a comma list of their addresses or CIDR blocks. `true` is refused: it would take the
+ * left-most `X-Forwarded-For`, which the client writes.
+ */
+const trustProxySchema = z.preprocess(
+  blankToUndefined,
+  z
+    .string()
+    .default("false")
+    .transform((value, ctx): TrustProxy => {
+      const v = value.trim();
+      if (v === "false") return false;
+      if (/^\d+$/.test(v)) {
+        const hops = Number(v);
+        if (hops >= 1 && hops <= 10) return hops;
+      } else if (v !== "true") {
+        const list = v.split(",").map((x) => x.trim());
+        if (list.every(isAddressOrCidr)) return list;
+      }
+      ctx.addIssue({
+        code: "custom",
+        message:
+          v === "true"
+            ? "TRUST_PROXY=true n'est plus accepté (l'adresse la plus à gauche de X-Forwarded-For est écrite par le client) : indiquez le nombre de relais devant le service (1, 2…) ou leurs adresses (10.0.0.0/8,192.0.2.7)"
+            : "TRUST_PROXY attend false, un nombre de relais (1 à 10) ou une liste d'adresses ou de blocs CIDR séparés par des virgules",
+      });
+      return z.NEVER;
+    }),
+);
+
 const envSchema = z
   .object({
     NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
     PORT: z.coerce.number().int().min(0).max(65535).default(3000),
-    HOST: z.string().default("0.0.0.0"),
+    HOST: optionalString,
     PUBLIC_URL: optionalUrl,
     DATABASE_URL: optionalUrl,
     DATA_DIR: z.string().default("./data"),
@@ -28,7 +69,7 @@ const envSchema = z
     FRANCECONNECT_CLIENT_ID: optionalString,
     FRANCECONNECT_CLIENT_SECRET: optionalString,
     FRANCECONNECT_DEMO_PORT: z.preprocess(blankToUndefined, z.coerce.number().int().min(0).max(65535).optional()),
-    TRUST_PROXY: z.preprocess(blankToUndefined, z.enum(["true", "false"]).default("false")).transform((v) => v === "true"),
+    TRUST_PROXY: trustProxySchema,
     STORAGE_DIR: z.string().default("./storage"),
     STORAGE_ENCRYPTION_KEY: z.string().regex(/^[0-9a-fA-F]{64}$/, "STORAGE_ENCRYPTION_KEY doit faire 64 caractères hexadécimaux (openssl rand -hex 32)").optional(),
     S3_BUCKET: optionalString,
@@ -38,6 +79,9 @@ const envSchema = z
     S3_SECRET_ACCESS_KEY: optionalString,
     S3_FORCE_PATH_STYLE: z.enum(["true", "false"]).default("false").transform((v) => v === "true"),
     OUTBOX_LEASE_SECONDS: z.coerce.number().int().min(1).default(120),
+    CLAMD_SOCKET: optionalString,
+    CLAMD_HOST: optionalString,
+    CLAMD_PORT: z.coerce.number().int().min(1).max(65535).default(3310),
     LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   })
   .superRefine((env, ctx) => {
@@ -63,6 +107,16 @@ const envSchema = z
     if (env.SESSION_SECRET !== undefined && env.SESSION_SECRET.length < 32) {
       ctx.addIssue({ code: "custom", path: ["SESSION_SECRET"], message: "SESSION_SECRET doit faire au moins 32 caractères" });
     }
+    // The development values are published with the code: anyone could forge sessions or read documents.
+    if (env.SESSION_SECRET === DEV_SESSION_SECRET) {
+      ctx.addIssue({ code: "custom", path: ["SESSION_SECRET"], message: "SESSION_SECRET ne peut pas être la valeur de développement publiée avec le code" });
+    }
+    if (env.STORAGE_ENCRYPTION_KEY !== undefined && env.STORAGE_ENCRYPTION_KEY.toLowerCase() === DEV_STORAGE_KEY) {
+      ctx.addIssue({ code: "custom", path: ["STORAGE_ENCRYPTION_KEY"], message: "STORAGE_ENCRYPTION_KEY ne peut pas être la valeur de développement publiée avec le code" });
+    }
+    if (env.PUBLIC_URL !== undefined && !env.PUBLIC_URL.toLowerCase().startsWith("https://")) {
+      ctx.addIssue({ code: "custom", path: ["PUBLIC_URL"], message: "PUBLIC_URL doit commencer par https:// en production" });
+    }
   });
 
 export interface Config {
@@ -75,9 +129,12 @@ export interface Config {
   smtpUrl: string | undefined;
   mailFrom: string;
   sessionSecret: string;
-  trustProxy: boolean;
+  /** Fastify's `trustProxy`: false, a number of hops, or the proxies' addresses / CIDR blocks. */
+  trustProxy: TrustProxy;
   outboxLeaseSeconds: number;
   logLevel: string;
+  /** clamd, which scans every uploaded file (INSTREAM); undefined: files are not scanned ("non analysé"). */
+  clamd: { socket: string } | { host: string; port: number } | undefined;
   storage: {
     dir: string;
     /** AES-256-GCM key (hex) of the documents at rest. */
@@ -92,6 +149,8 @@ export interface Config {
     demoPort: number;
   };
 }
+
+export type TrustProxy = false | number | string[];
 
 export class ConfigError extends Error {}
 
@@ -108,7 +167,8 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
   return {
     env: e.NODE_ENV,
     port: e.PORT,
-    host: e.HOST,
+    // Development pages (the local mailbox) must not be reachable from the network by default.
+    host: e.HOST ?? (e.NODE_ENV === "production" ? "0.0.0.0" : "127.0.0.1"),
     publicUrl,
     databaseUrl: e.DATABASE_URL,
     dataDir: e.DATA_DIR,
@@ -118,6 +178,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     trustProxy: e.TRUST_PROXY,
     outboxLeaseSeconds: e.OUTBOX_LEASE_SECONDS,
     logLevel: e.LOG_LEVEL,
+    clamd: e.CLAMD_SOCKET ? { socket: e.CLAMD_SOCKET } : e.CLAMD_HOST ? { host: e.CLAMD_HOST, port: e.CLAMD_PORT } : undefined,
     storage: {
       dir: e.STORAGE_DIR,
       encryptionKey: e.STORAGE_ENCRYPTION_KEY ?? DEV_STORAGE_KEY,

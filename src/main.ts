@@ -4,6 +4,17 @@ import { createServices } from "./compose.ts";
 import { startDemoProvider, type DemoProvider } from "./services/franceconnect-demo.ts";
 import { seedDemoProviders } from "./services/demo.ts";
 import { buildApp } from "./web/app.tsx";
+import { loggerOptions, safeError } from "./web/security/logging.ts";
+
+/**
+ * Last resort: every request's errors are caught where they happen (app.tsx, guards.ts); an
+ * error that still escapes to the process is logged (name, code and frames only, never its
+ * message) and the service keeps serving, rather than letting one request stop it for everyone.
+ */
+function guardProcess(logger: pino.Logger) {
+  process.on("uncaughtException", (error) => logger.error({ failure: safeError(error) }, "uncaught exception (service kept running)"));
+  process.on("unhandledRejection", (reason) => logger.error({ failure: safeError(reason) }, "unhandled rejection (service kept running)"));
+}
 
 /** Starts the whole service: database (migrated), workers, web server, and in development the demo FranceConnect. */
 async function main() {
@@ -18,15 +29,20 @@ async function main() {
       postLogoutRedirectUri: `${config.publicUrl}/franceconnect/deconnexion`,
     });
   }
-  const logger = pino({ level: config.logLevel });
+  const logger = pino(loggerOptions(config.logLevel));
+  guardProcess(logger);
   const services = await createServices(config, { franceConnectIssuer: demo?.issuer, logger });
   const app = await buildApp(services, { logger });
   if (config.env !== "production") await seedDemoProviders(services.database.db, services.photoCodes);
   services.outbox.start();
   services.scheduler.start();
+  services.antivirus?.start();
+  if (!services.antivirus && config.env === "production") {
+    app.log.warn({}, "CLAMD_SOCKET ou CLAMD_HOST absent : les fichiers déposés ne sont pas analysés par un antivirus");
+  }
   await app.listen({ port: config.port, host: config.host });
   app.log.info(
-    { publicUrl: config.publicUrl, database: services.database.kind, mail: services.transport.name, franceConnect: demo ? `démonstration (${demo.issuer})` : "configuré" },
+    { publicUrl: config.publicUrl, database: services.database.kind, mail: services.transport.name, franceConnect: demo ? `démonstration (${demo.issuer})` : "configuré", antivirus: services.antivirus ? "clamd" : "aucun" },
     "Permis de conduire : service démarré",
   );
 
@@ -38,6 +54,7 @@ async function main() {
     await app.close();
     await services.outbox.stop();
     await services.scheduler.stop();
+    await services.antivirus?.stop();
     await demo?.close();
     services.transport.close();
     await services.database.close();

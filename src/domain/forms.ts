@@ -52,3 +52,38 @@ export function nameError(value: string, what: string, determiner = "votre"): st
 export function tidy(text: string): string {
   return text.replace(/\s+/g, " ").trim();
 }
+
+/**
+ * Control characters: C0 (tab, CR and LF included: single-line fields never hold them), DEL
+ * and C1. PostgreSQL refuses NUL outright; the others have no place in a form either.
+ */
+// eslint-disable-next-line no-control-regex -- control characters are what is looked for
+const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f-\u009f]/;
+/** The same, for multi-line fields (textareas): tab, CR and LF allowed. */
+// eslint-disable-next-line no-control-regex -- control characters are what is looked for
+const CONTROL_CHARACTERS_MULTILINE = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]/;
+
+export const CONTROL_CHARACTERS_MESSAGE = "Ce champ contient des caractères non autorisés.";
+
+export function hasControlCharacters(value: string, multiline = false): boolean {
+  return (multiline ? CONTROL_CHARACTERS_MULTILINE : CONTROL_CHARACTERS).test(value);
+}
+
+/**
+ * The fields of a raw form (or query string) holding a control character, in a name or in a
+ * value (repeated fields included). `multiline` names the textareas, where tab, CR and LF are allowed.
+ */
+export function controlCharacterFields(input: RawInput, multiline: ReadonlySet<string> = new Set()): string[] {
+  const found: string[] = [];
+  for (const [name, value] of Object.entries(input)) {
+    const values = Array.isArray(value) ? value : [value];
+    const bad = hasControlCharacters(name) || values.some((v) => typeof v === "string" && hasControlCharacters(v, multiline.has(name)));
+    if (bad) found.push(name);
+  }
+  return found;
+}
+
+/** The French error of each such field, to merge into a form's errors. */
+export function controlCharacterErrors(input: RawInput, multiline?: ReadonlySet<string>): FieldErrors {
+  return Object.fromEntries(controlCharacterFields(input, multiline).map((name) => [name, CONTROL_CHARACTERS_MESSAGE]));
+}

@@ -24,6 +24,13 @@ export const THROTTLE_POLICIES = {
    * activation link, forgotten identifier or password): no one can flood a mailbox.
    */
   mailTarget: { free: 5, baseDelaySeconds: 60, maxDelaySeconds: 60 * 60, windowSeconds: 60 * 60 },
+  /**
+   * Wrong or missing keys on the photographers' deposit API from one address (a right key
+   * gives its attempt back): 10 free, then 60 s doubling up to 1 hour.
+   */
+  photographerKeyIp: { free: 10, baseDelaySeconds: 60, maxDelaySeconds: 60 * 60, windowSeconds: 60 * 60 },
+  /** Files uploaded by one account (quota: at most 60 an hour, whatever the outcome of each). */
+  uploadAccount: { free: 60, baseDelaySeconds: 60 * 60, maxDelaySeconds: 60 * 60, windowSeconds: 60 * 60 },
 } as const satisfies Record<string, ThrottlePolicy>;
 
 export type ThrottleScope = keyof typeof THROTTLE_POLICIES;

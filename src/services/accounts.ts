@@ -1,6 +1,7 @@
 import type { Db, Executor } from "../db/client.ts";
 import {
   activatePendingAccount,
+  deletePendingAccount,
   findAccountByEmail,
   findAccountByFranceConnectSub,
   findAccountById,
@@ -172,20 +173,25 @@ export class AccountService {
     }
   }
 
+  /**
+   * "ME CONNECTER". The attempt is counted against the identifier and the address before the
+   * password is looked at (atomically: a burst of parallel tries gets no more evaluations than
+   * the policy allows); a success clears the identifier's failures and gives the address its
+   * attempt back.
+   */
   async signin(identifier: string, password: string, ip: string): Promise<SigninResult> {
-    const targets = [["signinIdentifier", identifier], ["signinIp", ip]] as const;
-    const waitSeconds = await this.throttle.wait(targets);
-    if (waitSeconds > 0) return { kind: "throttled", waitSeconds };
+    const byIdentifier = ["signinIdentifier", identifier] as const;
+    const byIp = ["signinIp", ip] as const;
+    const admission = await this.throttle.take([byIdentifier, byIp]);
+    if (!admission.allowed) return { kind: "throttled", waitSeconds: admission.waitSeconds };
     const account = await findAccountByIdentifier(this.db, identifier);
     const ok =
       account?.status === "active" && account.passwordHash
         ? await verifySecret(password, account.passwordHash)
         : await verifyDecoy(password);
-    if (!ok || !account) {
-      await this.throttle.hit(targets);
-      return { kind: "invalid" };
-    }
-    await this.throttle.clear(targets[0]);
+    if (!ok || !account) return { kind: "invalid" };
+    await this.throttle.clear(byIdentifier);
+    await this.throttle.refund(admission, byIp);
     const previousLoginAt = account.lastLoginAt;
     const updated = await updateAccount(this.db, account.id, { lastLoginAt: this.clock.now() });
     return { kind: "ok", account: updated, previousLoginAt };
@@ -237,8 +243,11 @@ export class AccountService {
 
   /**
    * FranceConnect sign-in: the account linked to this identity, or a new one created from
-   * it in one step. When the address already belongs to an account not linked to
+   * it in one step. When the address already belongs to an active account not linked to
    * FranceConnect, nothing is created: the user signs in once with their identifier to link it.
+   * An account never activated does not block a verified identity: anyone may start a
+   * sign-up with anyone's address, so that pending account is deleted (its activation link
+   * dies with it) and the FranceConnect account takes the address.
    */
   async franceConnectSignin(
     identity: FranceConnectIdentity,
@@ -250,7 +259,10 @@ export class AccountService {
         const account = await updateAccount(tx, linked.id, { lastLoginAt: now });
         return { kind: "ok" as const, account, created: false, previousLoginAt: linked.lastLoginAt };
       }
-      if (await findAccountByEmail(tx, identity.email)) return { kind: "email_taken" as const };
+      const holder = await findAccountByEmail(tx, identity.email);
+      if (holder && (holder.status !== "pending" || !(await deletePendingAccount(tx, holder.id)))) {
+        return { kind: "email_taken" as const };
+      }
       const account = await insertAccount(tx, {
         kind: "particulier",
         status: "active",

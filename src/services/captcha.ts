@@ -1,101 +1,209 @@
-import { readFileSync } from "node:fs";
-import svgCaptcha from "svg-captcha";
+import { createHmac, hkdfSync, randomInt, randomUUID, timingSafeEqual } from "node:crypto";
+import { createChallenge, verifySolution, type Challenge, type Solution } from "altcha-lib";
+import { deriveKey } from "altcha-lib/algorithms/pbkdf2";
 import type { Db } from "../db/client.ts";
-import { consumeCaptcha, findCaptchaAnswer, insertCaptcha } from "../db/repositories/captchas.ts";
+import { countCaptchaFetch, spendCaptcha } from "../db/repositories/captchas.ts";
+import { renderAudio, renderImage } from "./captcha-media.ts";
 import type { Clock } from "./clock.ts";
-import { randomDigits } from "./secrets.ts";
 
 /**
- * An accessible captcha that needs no third party and no JavaScript: a code of digits
- * drawn as an image (paths, not text) and spoken as a WAV file. Challenges live in
- * PostgreSQL and are checked once.
+ * The sign-up captcha. Two ways through, both accessible and self-hosted:
+ *
+ * - With JavaScript, a proof of work (ALTCHA: `altcha-lib` here, the `altcha` widget in the
+ *   page): the browser spends about a second of computation, the person does nothing.
+ * - Without, a code of digits shown as an image and spoken as audio, both made afresh at each
+ *   fetch (captcha-media.ts), each fetched at most a few times.
+ *
+ * Showing a challenge costs nothing: the code's challenge is a token signed with HMAC-SHA-256
+ * (id, expiry), carried by the form; its answer is derived from the id with another key. The
+ * database is written only when a challenge is used: one row to spend it (once, right or wrong),
+ * one per kind of media fetched (a counter). Keys are derived from SESSION_SECRET with HKDF.
  */
 export const CAPTCHA_LENGTH = 6;
-const CAPTCHA_LIFETIME_MS = 30 * 60 * 1000;
-/** svg-captcha's default export draws a given text (its typings only declare `create`). */
-const drawCaptcha = svgCaptcha as unknown as (text: string, options: Parameters<typeof svgCaptcha.create>[0]) => string;
+/** No time pressure (RGAA): a challenge lasts half an hour. */
+export const CAPTCHA_LIFETIME_MS = 30 * 60 * 1000;
+/** Fetches of the image, and of the audio, of one challenge. */
+export const MEDIA_FETCH_LIMIT = 5;
+/** The proof-of-work algorithm (its workers are served to the browser with the widget). */
+export const ALTCHA_ALGORITHM = "PBKDF2/SHA-256";
+/** The payload of the widget is some 700 characters; anything much longer is not one. */
+const MAX_ALTCHA_PAYLOAD = 4096;
+
+const UUID = "[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}";
+const TOKEN = new RegExp(`^(${UUID})\\.([0-9]{1,12})\\.([A-Za-z0-9_-]{43})$`);
+const UUID_ONLY = new RegExp(`^${UUID}$`);
+
+export type MediaResult = { kind: "ok"; body: Buffer } | { kind: "unknown" } | { kind: "exhausted" };
+
+export interface CaptchaOptions {
+  /** PBKDF2 iterations per try. */
+  altchaCost?: number;
+  /** The solution's counter is drawn in [min, max]: the number of tries the browser makes. */
+  altchaCounter?: readonly [number, number];
+}
+
+interface Token {
+  id: string;
+  expiresAt: Date;
+}
 
 export class Captcha {
+  private readonly tokenKey: Buffer;
+  private readonly answerKey: Buffer;
+  private readonly mediaKey: Buffer;
+  private readonly altchaSecret: string;
+  private readonly altchaKeySecret: string;
+  private readonly altchaCost: number;
+  private readonly altchaCounter: readonly [number, number];
+
   constructor(
     private readonly db: Db,
     private readonly clock: Clock,
-  ) {}
-
-  async create(): Promise<string> {
-    return insertCaptcha(this.db, randomDigits(CAPTCHA_LENGTH), new Date(this.clock.now().getTime() + CAPTCHA_LIFETIME_MS));
+    secret: string,
+    options: CaptchaOptions = {},
+  ) {
+    const key = (purpose: string) => Buffer.from(hkdfSync("sha256", secret, "permis-en-ligne/captcha", purpose, 32));
+    this.tokenKey = key("token");
+    this.answerKey = key("answer");
+    this.mediaKey = key("media");
+    this.altchaSecret = key("altcha-challenge").toString("hex");
+    this.altchaKeySecret = key("altcha-key").toString("hex");
+    this.altchaCost = options.altchaCost ?? 1000;
+    this.altchaCounter = options.altchaCounter ?? [4000, 8000];
   }
 
-  async image(id: string): Promise<string | undefined> {
-    const answer = await findCaptchaAnswer(this.db, id, this.clock.now());
-    if (!answer) return undefined;
-    // Dark grey digits and noise lines on a white ground (also in the dark theme).
-    const svg = drawCaptcha(answer, { width: 220, height: 70, fontSize: 64, noise: 3, color: false });
-    return svg.replace(/^(<svg[^>]*>)/, '$1<rect width="100%" height="100%" fill="#ffffff"/>');
+  /* ---- The code (image and audio) ---- */
+
+  /** A new challenge, as the token the form carries. Nothing is stored. */
+  create(): string {
+    const id = randomUUID();
+    const expires = Math.floor((this.clock.now().getTime() + CAPTCHA_LIFETIME_MS) / 1000);
+    return `${id}.${expires}.${this.sign(id, expires)}`;
   }
 
-  async audio(id: string): Promise<Buffer | undefined> {
-    const answer = await findCaptchaAnswer(this.db, id, this.clock.now());
-    return answer ? spokenDigits(answer) : undefined;
+  /** The code of a live challenge (drawn in its image and spoken in its audio). */
+  answer(token: string): string | undefined {
+    const t = this.parse(token);
+    return t ? this.answerOf(t.id) : undefined;
   }
 
-  /** True when `typed` matches; the challenge is spent either way. */
-  async verify(id: string, typed: string): Promise<boolean> {
-    if (!/^[0-9a-f-]{36}$/.test(id)) return false;
-    const answer = await consumeCaptcha(this.db, id, this.clock.now());
-    return answer !== undefined && typed.replace(/\s+/g, "") === answer;
+  async image(token: string): Promise<MediaResult> {
+    const t = this.parse(token);
+    if (!t) return { kind: "unknown" };
+    if (!(await this.fetchAllowed(t, "image"))) return { kind: "exhausted" };
+    return { kind: "ok", body: await renderImage(this.answerOf(t.id)) };
+  }
+
+  async audio(token: string): Promise<MediaResult> {
+    const t = this.parse(token);
+    if (!t) return { kind: "unknown" };
+    if (!(await this.fetchAllowed(t, "audio"))) return { kind: "exhausted" };
+    return { kind: "ok", body: renderAudio(this.answerOf(t.id)) };
+  }
+
+  /** True when `typed` is the challenge's code; the challenge is spent either way. */
+  async verify(token: string, typed: string): Promise<boolean> {
+    const t = this.parse(token);
+    if (!t) return false;
+    if (!(await spendCaptcha(this.db, t.id, t.expiresAt))) return false;
+    const expected = Buffer.from(this.answerOf(t.id));
+    const given = Buffer.from(typed.replace(/\s+/g, ""));
+    return given.length === expected.length && timingSafeEqual(given, expected);
+  }
+
+  /* ---- The proof of work (ALTCHA) ---- */
+
+  /** A signed challenge for the widget; nothing is stored. */
+  async altchaChallenge(): Promise<Challenge> {
+    const [min, max] = this.altchaCounter;
+    return createChallenge({
+      algorithm: ALTCHA_ALGORITHM,
+      cost: this.altchaCost,
+      counter: randomInt(min, max + 1),
+      deriveKey,
+      expiresAt: new Date(this.clock.now().getTime() + CAPTCHA_LIFETIME_MS),
+      data: { challengeId: randomUUID() },
+      hmacSignatureSecret: this.altchaSecret,
+      hmacKeySignatureSecret: this.altchaKeySecret,
+    });
+  }
+
+  /** True when `payload` (the widget's field) solves one of our live challenges, the first time. */
+  async verifyAltcha(payload: string): Promise<boolean> {
+    if (payload.length > MAX_ALTCHA_PAYLOAD) return false;
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(Buffer.from(payload, "base64").toString("utf8"));
+    } catch {
+      return false;
+    }
+    if (!isPayload(parsed)) return false;
+    const { challenge, solution } = parsed;
+    const { expiresAt, data, algorithm } = challenge.parameters;
+    const challengeId = data?.challengeId;
+    if (algorithm !== ALTCHA_ALGORITHM || typeof expiresAt !== "number" || typeof challengeId !== "string" || !UUID_ONLY.test(challengeId)) return false;
+    if (expiresAt * 1000 <= this.clock.now().getTime()) return false;
+    let verified: boolean;
+    try {
+      const result = await verifySolution({
+        challenge,
+        solution,
+        deriveKey,
+        hmacSignatureSecret: this.altchaSecret,
+        hmacKeySignatureSecret: this.altchaKeySecret,
+      });
+      verified = result.verified;
+    } catch {
+      return false;
+    }
+    // Spent only once verified: a forged payload writes nothing.
+    return verified && spendCaptcha(this.db, challengeId, new Date(expiresAt * 1000));
+  }
+
+  /* ---- Internals ---- */
+
+  private sign(id: string, expires: number): string {
+    return createHmac("sha256", this.tokenKey).update(`captcha/v1/${id}/${expires}`).digest("base64url");
+  }
+
+  /** The id and expiry of a token we signed that has not expired; undefined otherwise. */
+  private parse(token: string): Token | undefined {
+    const m = TOKEN.exec(token);
+    if (!m) return undefined;
+    const [, id, expiresText, signature] = m as unknown as [string, string, string, string];
+    const expires = Number(expiresText);
+    const expected = Buffer.from(this.sign(id, expires));
+    const given = Buffer.from(signature);
+    if (given.length !== expected.length || !timingSafeEqual(given, expected)) return undefined;
+    const expiresAt = new Date(expires * 1000);
+    return expiresAt.getTime() > this.clock.now().getTime() ? { id, expiresAt } : undefined;
+  }
+
+  private answerOf(id: string): string {
+    const mac = createHmac("sha256", this.answerKey).update(id).digest();
+    return String(mac.readUIntBE(0, 6) % 10 ** CAPTCHA_LENGTH).padStart(CAPTCHA_LENGTH, "0");
+  }
+
+  /** Counts this fetch under an id derived from the challenge's and the media's kind. */
+  private async fetchAllowed(t: Token, kind: "image" | "audio"): Promise<boolean> {
+    const h = createHmac("sha256", this.mediaKey).update(`${t.id}/${kind}`).digest("hex");
+    const counterId = `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20, 32)}`;
+    return (await countCaptchaFetch(this.db, counterId, t.expiresAt)) <= MEDIA_FETCH_LIMIT;
   }
 }
 
-/* ---- Audio: the digits, recorded once with espeak-ng (French voice), joined into one WAV. ---- */
-
-interface Pcm {
-  format: Buffer; // the "fmt " chunk body
-  data: Buffer;
+function isObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === "object" && v !== null && !Array.isArray(v);
 }
 
-function readWav(file: URL): Pcm {
-  const buf = readFileSync(file);
-  let offset = 12;
-  let format: Buffer | undefined;
-  let data: Buffer | undefined;
-  while (offset + 8 <= buf.length) {
-    const id = buf.toString("ascii", offset, offset + 4);
-    const declared = buf.readUInt32LE(offset + 4);
-    const size = id === "data" ? Math.min(declared, buf.length - offset - 8) : declared;
-    const body = buf.subarray(offset + 8, offset + 8 + size);
-    if (id === "fmt ") format = body;
-    if (id === "data") data = body;
-    offset += 8 + size + (size % 2);
-  }
-  if (!format || !data) throw new Error(`invalid WAV file: ${file.pathname}`);
-  return { format, data };
-}
-
-let digits: Pcm[] | undefined;
-function digitClips(): Pcm[] {
-  digits ??= Array.from({ length: 10 }, (_, d) => readWav(new URL(`../../assets/captcha-audio/${d}.wav`, import.meta.url)));
-  return digits;
-}
-
-export function spokenDigits(code: string): Buffer {
-  const clips = digitClips();
-  const format = clips[0]!.format;
-  const byteRate = format.readUInt32LE(8);
-  const blockAlign = format.readUInt16LE(12);
-  const pause = Buffer.alloc(Math.floor((byteRate * 0.6) / blockAlign) * blockAlign);
-  const parts: Buffer[] = [pause];
-  for (const ch of code) {
-    parts.push(clips[Number(ch)]!.data, pause);
-  }
-  const data = Buffer.concat(parts);
-  const header = Buffer.alloc(12 + 8 + format.length + 8);
-  header.write("RIFF", 0, "ascii");
-  header.writeUInt32LE(header.length - 8 + data.length, 4);
-  header.write("WAVE", 8, "ascii");
-  header.write("fmt ", 12, "ascii");
-  header.writeUInt32LE(format.length, 16);
-  format.copy(header, 20);
-  header.write("data", 20 + format.length, "ascii");
-  header.writeUInt32LE(data.length, 24 + format.length);
-  return Buffer.concat([header, data]);
+function isPayload(v: unknown): v is { challenge: Challenge; solution: Solution } {
+  return (
+    isObject(v) &&
+    isObject(v.challenge) &&
+    isObject(v.challenge.parameters) &&
+    typeof v.challenge.signature === "string" &&
+    isObject(v.solution) &&
+    typeof v.solution.counter === "number" &&
+    typeof v.solution.derivedKey === "string"
+  );
 }

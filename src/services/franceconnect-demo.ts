@@ -1,4 +1,4 @@
-import { createServer, type IncomingMessage, type Server } from "node:http";
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import { generateKeyPairSync, randomBytes } from "node:crypto";
 import Provider, { type KoaContextWithOIDC } from "oidc-provider";
 import { FRANCECONNECT_SCOPES } from "./franceconnect.ts";
@@ -61,7 +61,20 @@ export interface DemoProviderOptions {
   clientSecret: string;
   redirectUri: string;
   postLogoutRedirectUri: string;
+  /**
+   * Tests only: answers that a genuine FranceConnect never gives, to prove that the client
+   * refuses them: userinfo as plain JSON or with a broken signature, a lower `acr`.
+   */
+  misbehave?: { userinfo?: "unsigned" | "bad-signature"; acr?: string };
 }
+
+/**
+ * Levels of guarantee of FranceConnect (eIDAS): the service asks for `eidas1`; the demonstration
+ * identities are authenticated at that level.
+ */
+export const DEMO_ACR = "eidas1";
+/** Signing algorithm of the ID token and of the userinfo JWT (FranceConnect v2: ES256 or RS256). */
+export const DEMO_SIGNING_ALG = "ES256";
 
 export interface DemoProvider {
   issuer: string;
@@ -95,6 +108,24 @@ async function readForm(req: IncomingMessage): Promise<URLSearchParams> {
   return new URLSearchParams(Buffer.concat(chunks).toString("utf8"));
 }
 
+/**
+ * Tests only: alters one character of the signature of the JWT this response carries (same
+ * length, so the announced Content-Length stays right), as a tampered answer would look.
+ */
+function breakJwtSignature(res: ServerResponse): void {
+  const end = res.end.bind(res) as (...args: unknown[]) => ServerResponse;
+  res.end = ((chunk?: unknown, ...rest: unknown[]) => {
+    const text = typeof chunk === "string" ? chunk : Buffer.isBuffer(chunk) ? chunk.toString("utf8") : undefined;
+    const parts = text?.split(".");
+    if (text && parts?.length === 3 && parts[2]) {
+      const signature = parts[2];
+      parts[2] = (signature[0] === "A" ? "B" : "A") + signature.slice(1);
+      return end(parts.join("."), ...rest);
+    }
+    return end(chunk, ...rest);
+  }) as typeof res.end;
+}
+
 export async function startDemoProvider(options: DemoProviderOptions): Promise<DemoProvider> {
   const server: Server = createServer();
   await new Promise<void>((resolve) => server.listen(options.port, options.host ?? "127.0.0.1", resolve));
@@ -105,7 +136,12 @@ export async function startDemoProvider(options: DemoProviderOptions): Promise<D
   const { privateKey } = generateKeyPairSync("ec", { namedCurve: "P-256" });
   const jwk = { ...privateKey.export({ format: "jwk" }), kid: "demo", use: "sig", alg: "ES256" };
 
+  const misbehave = options.misbehave ?? {};
+  const acr = misbehave.acr ?? DEMO_ACR;
   const provider = new Provider(issuer, {
+    // Like FranceConnect v2: the ID token carries the level reached (`acr`), the userinfo
+    // answer is a JWT signed with the provider's key (published at its jwks_uri).
+    acrValues: [...new Set(["eidas1", "eidas2", "eidas3", acr])],
     clients: [
       {
         client_id: options.clientId,
@@ -115,7 +151,8 @@ export async function startDemoProvider(options: DemoProviderOptions): Promise<D
         grant_types: ["authorization_code"],
         response_types: ["code"],
         token_endpoint_auth_method: "client_secret_post",
-        id_token_signed_response_alg: "ES256",
+        id_token_signed_response_alg: DEMO_SIGNING_ALG,
+        ...(misbehave.userinfo === "unsigned" ? {} : { userinfo_signed_response_alg: DEMO_SIGNING_ALG }),
       },
     ],
     jwks: { keys: [jwk as never] },
@@ -127,6 +164,7 @@ export async function startDemoProvider(options: DemoProviderOptions): Promise<D
     ttl: { AccessToken: 600, AuthorizationCode: 60, IdToken: 600, Interaction: 600, Grant: 3600, Session: 3600 },
     features: {
       devInteractions: { enabled: false },
+      jwtUserinfo: { enabled: true },
       rpInitiatedLogout: {
         enabled: true,
         // FranceConnect ends its session without asking; so does the demonstration,
@@ -166,6 +204,14 @@ export async function startDemoProvider(options: DemoProviderOptions): Promise<D
   const oidcHandler = provider.callback();
 
   server.on("request", async (req, res) => {
+    const url = new URL(req.url ?? "/", issuer);
+    // FranceConnect ends a session only for the ID token it issued: id_token_hint is required.
+    if (req.method === "GET" && url.pathname === "/session/end" && !url.searchParams.get("id_token_hint")) {
+      res.writeHead(400, { "content-type": "text/html; charset=utf-8" });
+      res.end(page("Erreur", "<p>Le paramètre id_token_hint est obligatoire pour la déconnexion.</p>"));
+      return;
+    }
+    if (misbehave.userinfo === "bad-signature" && url.pathname === "/me") breakJwtSignature(res);
     const match = /^\/interaction\/([\w-]+)(\/login)?$/.exec(req.url ?? "");
     if (!match) return oidcHandler(req, res);
     try {
@@ -173,7 +219,7 @@ export async function startDemoProvider(options: DemoProviderOptions): Promise<D
       if (req.method === "POST" && match[2]) {
         const sub = (await readForm(req)).get("sub") ?? "";
         if (!DEMO_IDENTITIES.some((i) => i.sub === sub)) throw new Error("unknown identity");
-        await provider.interactionFinished(req, res, { login: { accountId: sub } }, { mergeWithLastSubmission: false });
+        await provider.interactionFinished(req, res, { login: { accountId: sub, acr } }, { mergeWithLastSubmission: false });
         return;
       }
       const list = DEMO_IDENTITIES.map(

@@ -10,8 +10,9 @@ import {
   usePhotoCode,
   type PhotoProvider,
 } from "../db/repositories/photo-codes.ts";
+import type { VirusScanner } from "./antivirus.ts";
 import type { Clock } from "./clock.ts";
-import { detectKind } from "./documents.ts";
+import { countPages, detectKind, DOCUMENT_ERRORS } from "./documents.ts";
 import { randomDigits, randomToken, sha256 } from "./secrets.ts";
 import type { DocumentStorage } from "./storage.ts";
 
@@ -33,7 +34,7 @@ export const PHOTO_CODE_ERRORS: Record<Exclude<CodeCheck, "ok" | "free">, string
 
 export type DepositResult =
   | { ok: true; code: string; expiresAt: Date }
-  | { ok: false; status: 400 | 401; error: string };
+  | { ok: false; status: 400 | 401 | 422 | 503; error: string };
 
 const MAX_IMAGE_BYTES = 2 * 1024 * 1024;
 
@@ -42,6 +43,8 @@ export class PhotoCodeService {
     private readonly db: Db,
     private readonly storage: DocumentStorage,
     private readonly clock: Clock,
+    /** clamd, when configured: both images are scanned before a code is issued. */
+    private readonly scanner?: VirusScanner,
   ) {}
 
   /** Registers an approved provider; its API key is returned once and only its hash is kept. */
@@ -62,6 +65,22 @@ export class PhotoCodeService {
       if (image.length === 0 || image.length > MAX_IMAGE_BYTES) return { ok: false, status: 400, error: `${label}: image vide ou de plus de 2 Mo` };
       const kind = await detectKind(image.subarray(0, 4100));
       if (kind?.kind !== "jpeg" && kind?.kind !== "png") return { ok: false, status: 400, error: `${label}: JPEG ou PNG attendu` };
+      // The same inspection as the request's pieces: truncated, oversized or polyglot images are refused.
+      const inspected = await countPages(kind.kind, image);
+      if (!inspected.ok) return { ok: false, status: 400, error: `${label}: ${DOCUMENT_ERRORS[inspected.reason]}` };
+    }
+    // Scanned before anything is stored or any code issued: the photographer is waiting for the answer.
+    const scanner = this.scanner;
+    if (scanner) {
+      for (const [label, image] of [["photo", photo], ["signature", signature]] as const) {
+        let verdict;
+        try {
+          verdict = await scanner.scan(Readable.from([image]));
+        } catch {
+          return { ok: false, status: 503, error: "analyse antivirus indisponible : réessayez dans quelques minutes" };
+        }
+        if (!verdict.clean) return { ok: false, status: 422, error: `${label}: fichier infecté, refusé` };
+      }
     }
     const now = this.clock.now();
     const expiresAt = new Date(now);

@@ -1,30 +1,45 @@
-import { createRequire } from "node:module";
-import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from "fastify";
 import formbody from "@fastify/formbody";
-import fastifyStatic from "@fastify/static";
 import { pageContext, sendPage } from "./http.ts";
 import { accountRoutes } from "./routes/account.tsx";
 import { authRoutes } from "./routes/auth.tsx";
 import { devRoutes } from "./routes/dev.tsx";
 import { franceConnectRoutes } from "./routes/franceconnect.tsx";
+import { helpRoutes } from "./routes/help.tsx";
 import { photographerApi, photographerPages } from "./routes/photographers.tsx";
 import { publicPages, sessionlessRoutes } from "./routes/public.tsx";
 import { requestRoutes } from "./routes/requests.tsx";
 import { csrfProtection } from "./security/csrf.ts";
+import { CONTROL_CHARACTERS_CODE, guardResponseHeaders, refuseControlCharacters, slowBodyGuard, SLOW_BODY_DEFAULTS, type SlowBodyOptions } from "./security/guards.ts";
 import { securityHeaders } from "./security/headers.ts";
+import { staticFiles } from "./static.ts";
+import { safeError } from "./security/logging.ts";
 import { sessions } from "./security/session.ts";
+import { CONTROL_CHARACTERS_MESSAGE } from "../domain/forms.ts";
 import { ErrorPage } from "./views/pages/public.tsx";
 import type { WebDeps } from "./deps.ts";
-
-const dsfrDist = join(dirname(createRequire(import.meta.url).resolve("@gouvfr/dsfr/package.json")), "dist");
-const ownAssets = fileURLToPath(new URL("./assets", import.meta.url));
+import type { TrustProxy } from "../config.ts";
 
 export interface AppOptions {
   /** The process's logger; none when omitted (tests). */
   logger?: FastifyBaseLogger;
+  /** The least upload rate accepted (tests shorten its window). */
+  slowBody?: SlowBodyOptions;
 }
+
+/**
+ * Time limits of a connection. A whole request (an 11 Mo upload included) must arrive within
+ * REQUEST_TIMEOUT_MS, its headers within HEADERS_TIMEOUT_MS; a silent socket is closed after
+ * IDLE_SOCKET_MS, an idle kept-alive one after KEEP_ALIVE_MS (Fastify's default: longer than
+ * the 60 s idle timeout of common load balancers, so that they never reuse a connection the
+ * service is closing). Node checks them every CHECK_EVERY_MS. A body slower than the slow-body
+ * guard's rate is cut earlier (guards.ts).
+ */
+const REQUEST_TIMEOUT_MS = 300_000;
+const HEADERS_TIMEOUT_MS = 20_000;
+const IDLE_SOCKET_MS = 30_000;
+const KEEP_ALIVE_MS = 72_000;
+const CHECK_EVERY_MS = 5_000;
 
 /**
  * The HTTP application: static files and session-less routes at the root; every page in
@@ -33,11 +48,31 @@ export interface AppOptions {
 export async function buildApp(deps: WebDeps, options: AppOptions = {}): Promise<FastifyInstance> {
   const app = Fastify({
     ...(options.logger ? { loggerInstance: options.logger } : { logger: false }),
-    trustProxy: deps.config.trustProxy,
+    trustProxy: trustProxyOption(deps.config.trustProxy),
     // URLs can carry tokens (activation links): requests are logged by route pattern instead.
     logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: 1024 * 1024,
+    requestTimeout: REQUEST_TIMEOUT_MS,
+    connectionTimeout: IDLE_SOCKET_MS,
+    keepAliveTimeout: KEEP_ALIVE_MS,
+    http: { headersTimeout: HEADERS_TIMEOUT_MS, connectionsCheckingInterval: CHECK_EVERY_MS },
+    // A URL that does not decode (%C3%28, %FF) or a bad constraint: a plain 400, the URL not echoed.
+    frameworkErrors: (error, _request, rawReply) => {
+      const reply = rawReply as unknown as FastifyReply;
+      void reply.code(error.statusCode && error.statusCode < 500 ? error.statusCode : 400).type("text/plain; charset=utf-8").send(ERRORS[400]!.message);
+    },
   });
+
+  // No request may end the process nor leak what went wrong: every error is answered here
+  // (the pages' context has its own handler, below), logged without its message.
+  app.setErrorHandler((error: FastifyError, request, reply) => {
+    const status = errorStatus(error, request);
+    if (status >= 500) logError(request, error);
+    const text = ERRORS[status] ?? ERRORS[400]!;
+    return reply.code(status).type("application/json; charset=utf-8").header("cache-control", "no-store").send({ error: text.title });
+  });
+  guardResponseHeaders(app);
+  slowBodyGuard(app, options.slowBody ?? SLOW_BODY_DEFAULTS);
 
   app.addHook("onResponse", async (request, reply) => {
     request.log.info(
@@ -49,22 +84,27 @@ export async function buildApp(deps: WebDeps, options: AppOptions = {}): Promise
   const https = deps.config.publicUrl.startsWith("https:");
   await securityHeaders(app, { https, franceConnectOrigin: deps.franceConnect?.issuerOrigin });
 
-  await app.register(fastifyStatic, { root: dsfrDist, prefix: "/dsfr/", maxAge: "7d", index: false });
-  await app.register(fastifyStatic, { root: ownAssets, prefix: "/assets/", maxAge: "1h", index: false, decorateReply: false });
+  // Hashed static files (/static/<hash>/…, compressed once, cached a year) and compressed pages.
+  await staticFiles(app, { warm: deps.config.env !== "test" });
   await app.register(sessionlessRoutes, deps);
   await app.register(photographerApi, deps);
 
   await app.register(async (pages) => {
     await sessions(pages, { secret: deps.config.sessionSecret, secure: https, pool: deps.database.sql });
+    // Pages take forms only: no JSON nor plain-text bodies (415).
+    pages.removeContentTypeParser(["application/json", "text/plain"]);
     await pages.register(formbody, { bodyLimit: 64 * 1024 });
-    await csrfProtection(pages);
+    await csrfProtection(pages, { secure: https });
+    // After the session plugin: checks the headers once its cookie is set.
+    guardResponseHeaders(pages);
+    refuseControlCharacters(pages, new Set(["retour", "returnTo"]));
 
     // Set before the routes are registered: child contexts inherit the handlers they find.
     pages.setNotFoundHandler((request, reply) => errorPage(request, reply, deps, 404));
     pages.setErrorHandler((error: FastifyError, request, reply) => {
-      if (error.code?.startsWith("FST_CSRF")) return errorPage(request, reply, deps, 403);
-      const status = error.statusCode && error.statusCode >= 400 && error.statusCode < 500 ? error.statusCode : 500;
-      if (status === 500) logError(request, error);
+      const status = errorStatus(error, request);
+      if (status >= 500) logError(request, error);
+      if (error.code === CONTROL_CHARACTERS_CODE) return errorPage(request, reply, deps, 400, CONTROL_CHARACTERS_TEXT);
       return errorPage(request, reply, deps, status);
     });
 
@@ -73,6 +113,7 @@ export async function buildApp(deps: WebDeps, options: AppOptions = {}): Promise
     await pages.register(franceConnectRoutes, deps);
     await pages.register(accountRoutes, deps);
     await pages.register(photographerPages, deps);
+    await pages.register(helpRoutes, deps);
     await pages.register(requestRoutes, deps);
     if (deps.config.env !== "production") await pages.register(devRoutes, deps);
   });
@@ -88,18 +129,45 @@ const ERRORS: Record<number, { title: string; message: string }> = {
   },
   404: { title: "Page non trouvée", message: "La page que vous cherchez est introuvable. Vérifiez l'adresse, ou revenez à l'accueil." },
   413: { title: "Envoi trop volumineux", message: "Les données envoyées dépassent la taille autorisée." },
+  415: { title: "Format non accepté", message: "Les données envoyées ne sont pas dans un format accepté par ce formulaire. Revenez à la page précédente et recommencez." },
   500: { title: "Erreur inattendue", message: "Une erreur est survenue de notre côté. Réessayez dans quelques instants." },
 };
 
-function errorPage(request: FastifyRequest, reply: FastifyReply, deps: WebDeps, status: number) {
-  const text = ERRORS[status] ?? ERRORS[400]!;
+/** TRUST_PROXY (config.ts): a number of hops trusts that many proxies, counted from the socket's end. */
+function trustProxyOption(value: TrustProxy): boolean | string[] | ((address: string, hop: number) => boolean) {
+  return typeof value === "number" ? (_address, hop) => hop < value : value;
+}
+
+const CONTROL_CHARACTERS_TEXT = {
+  title: "Caractères non autorisés",
+  message: `${CONTROL_CHARACTERS_MESSAGE} Un champ du formulaire ou de l'adresse contient un caractère de contrôle. Revenez à la page précédente, corrigez la saisie et recommencez.`,
+};
+
+/** Client errors keep their 4xx status; anything else (a database error...) is a 500. */
+function errorStatus(error: FastifyError, request: FastifyRequest): number {
+  if (error.code?.startsWith("FST_CSRF")) return 403;
+  if (error.statusCode && error.statusCode >= 400 && error.statusCode < 500) return error.statusCode;
+  // The multipart parser's own errors (no boundary, truncated body...) are the client's.
+  const multipart = (request as { isMultipart?: () => boolean }).isMultipart?.() ?? false;
+  if (multipart && !error.statusCode && /multipart|boundary|part header/i.test(error.message ?? "")) return 400;
+  // The client went away mid-body: nobody reads the answer.
+  if (error.code === "ECONNRESET" || error.code === "FST_MP_PREMATURE_CLOSE" || error.message === "aborted") return 400;
+  return 500;
+}
+
+function errorPage(request: FastifyRequest, reply: FastifyReply, deps: WebDeps, status: number, text = ERRORS[status] ?? ERRORS[400]!) {
+  // Whatever the route had set (a Location...) is not part of an error page.
+  reply.removeHeader("location");
+  reply.removeHeader("content-disposition");
   // A session may be missing if the failure happened before it was loaded.
   const ctx = pageContext(request, reply, deps.devTools);
+  // A failed request saves no session: if saving it was what failed, the error page must not
+  // fail the same way (Fastify's last-resort handlers would echo the error's message).
+  if (status >= 500) (request as { session: unknown }).session = null;
   return sendPage(reply, <ErrorPage ctx={ctx} status={status} title={text.title} message={text.message} />, status);
 }
 
 /** Errors are logged without their message, which may quote personal data (SQL parameters...). */
 function logError(request: FastifyRequest, error: FastifyError) {
-  const frames = (error.stack ?? "").split("\n").slice(1, 8).join("\n");
-  request.log.error({ errName: error.name, errCode: error.code, stack: frames, route: request.routeOptions.url }, "request failed");
+  request.log.error({ failure: safeError(error), method: request.method, route: request.routeOptions.url ?? "(none)" }, "request failed");
 }

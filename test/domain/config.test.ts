@@ -4,7 +4,7 @@ import { ConfigError, isProduction, loadConfig, type Config } from "../../src/co
 const DEFAULTS: Config = {
   env: "development",
   port: 3000,
-  host: "0.0.0.0",
+  host: "127.0.0.1",
   publicUrl: "http://localhost:3000",
   databaseUrl: undefined,
   dataDir: "./data",
@@ -14,6 +14,7 @@ const DEFAULTS: Config = {
   trustProxy: false,
   outboxLeaseSeconds: 120,
   logLevel: "info",
+  clamd: undefined,
   franceConnect: {
     issuer: undefined,
     clientId: "permis-en-ligne-demo",
@@ -100,8 +101,15 @@ describe("loadConfig defaults", () => {
       env: { FRANCECONNECT_DEMO_PORT: "4500" },
       expected: { franceConnect: { ...DEFAULTS.franceConnect, demoPort: 4500 } },
     },
-    { name: "TRUST_PROXY=true", env: { TRUST_PROXY: "true" }, expected: { trustProxy: true } },
     { name: "TRUST_PROXY=false", env: { TRUST_PROXY: "false" }, expected: { trustProxy: false } },
+    { name: "TRUST_PROXY=1 (one load balancer)", env: { TRUST_PROXY: "1" }, expected: { trustProxy: 1 } },
+    { name: "TRUST_PROXY=2", env: { TRUST_PROXY: "2" }, expected: { trustProxy: 2 } },
+    {
+      name: "TRUST_PROXY lists addresses and CIDR blocks",
+      env: { TRUST_PROXY: "10.0.0.0/8, 192.0.2.7,2001:db8::/32" },
+      expected: { trustProxy: ["10.0.0.0/8", "192.0.2.7", "2001:db8::/32"] },
+    },
+    { name: "HOST is honoured", env: { HOST: "0.0.0.0" }, expected: { host: "0.0.0.0" } },
     { name: "SESSION_SECRET is trimmed", env: { SESSION_SECRET: "  abc  " }, expected: { sessionSecret: "abc" } },
     { name: "NODE_ENV=test", env: { NODE_ENV: "test" }, expected: { env: "test" } },
     { name: "OUTBOX_LEASE_SECONDS", env: { OUTBOX_LEASE_SECONDS: "30" }, expected: { outboxLeaseSeconds: 30 } },
@@ -205,6 +213,43 @@ describe("loadConfig in production", () => {
   });
 });
 
+describe("listening address", () => {
+  it("listens on 127.0.0.1 by default outside production (the development mailbox stays local)", () => {
+    expect(loadConfig({}).host).toBe("127.0.0.1");
+    expect(loadConfig({ NODE_ENV: "test" }).host).toBe("127.0.0.1");
+  });
+
+  it("listens on every interface by default in production", () => {
+    expect(loadConfig({ ...PRODUCTION }).host).toBe("0.0.0.0");
+    expect(loadConfig({ ...PRODUCTION, HOST: "10.1.2.3" }).host).toBe("10.1.2.3");
+  });
+});
+
+describe("production refuses the published development values", () => {
+  const devSecret = loadConfig({}).sessionSecret;
+  const devKey = loadConfig({}).storage.encryptionKey;
+
+  it("refuses the development SESSION_SECRET", () => {
+    expect(configError({ ...PRODUCTION, SESSION_SECRET: devSecret }).message).toContain(
+      "- SESSION_SECRET: SESSION_SECRET ne peut pas être la valeur de développement publiée avec le code",
+    );
+  });
+
+  it.each([devKey, devKey.toUpperCase()])("refuses the development STORAGE_ENCRYPTION_KEY (%s)", (key) => {
+    expect(configError({ ...PRODUCTION, STORAGE_ENCRYPTION_KEY: key }).message).toContain(
+      "- STORAGE_ENCRYPTION_KEY: STORAGE_ENCRYPTION_KEY ne peut pas être la valeur de développement publiée avec le code",
+    );
+  });
+
+  it.each(["http://permis.example.gouv.fr", "HTTP://permis.example.gouv.fr/"])("refuses PUBLIC_URL=%s", (url) => {
+    expect(configError({ ...PRODUCTION, PUBLIC_URL: url }).message).toContain("- PUBLIC_URL: PUBLIC_URL doit commencer par https:// en production");
+  });
+
+  it("accepts the development values outside production", () => {
+    expect(() => loadConfig({ SESSION_SECRET: devSecret, STORAGE_ENCRYPTION_KEY: devKey, PUBLIC_URL: "http://localhost:3000" })).not.toThrow();
+  });
+});
+
 describe("invalid values are refused", () => {
   it.each<[string, string]>([
     ["PORT", "abc"],
@@ -216,12 +261,24 @@ describe("invalid values are refused", () => {
     ["NODE_ENV", "staging"],
     ["LOG_LEVEL", "verbose"],
     ["TRUST_PROXY", "yes"],
+    ["TRUST_PROXY", "0"],
+    ["TRUST_PROXY", "11"],
+    ["TRUST_PROXY", "-1"],
+    ["TRUST_PROXY", "10.0.0.0/33"],
+    ["TRUST_PROXY", "10.0.0.0/8,proxy.example"],
+    ["TRUST_PROXY", "10.0.0.0/8,"],
     ["OUTBOX_LEASE_SECONDS", "0"],
     ["PUBLIC_URL", "pas une url"],
     ["SMTP_URL", "mail.example.fr"],
   ])("%s=%j", (key, value) => {
     const error = configError({ [key]: value });
     expect(error.message).toMatch(new RegExp(`^- ${key}: `, "m"));
+  });
+
+  it("refuses TRUST_PROXY=true, which would trust the client's own X-Forwarded-For, and says what to write", () => {
+    const message = configError({ TRUST_PROXY: "true" }).message;
+    expect(message).toMatch(/^- TRUST_PROXY: TRUST_PROXY=true n'est plus accepté/m);
+    expect(message).toContain("nombre de relais");
   });
 
   it("reports an invalid PORT in production as well", () => {

@@ -8,6 +8,7 @@ describe("THROTTLE_POLICIES", () => {
     { scope: "signupIp", free: 5, base: 60, max: 3600, window: 3600 },
     { scope: "recoveryIp", free: 5, base: 60, max: 3600, window: 3600 },
     { scope: "mailTarget", free: 5, base: 60, max: 3600, window: 3600 },
+    { scope: "photographerKeyIp", free: 10, base: 60, max: 3600, window: 3600 },
   ])("$scope: $free free hits, $base s doubling up to $max s, over $window s", ({ scope, free, base, max, window }) => {
     expect(THROTTLE_POLICIES[scope]).toEqual({
       free,
@@ -80,6 +81,18 @@ describe("blockSeconds", () => {
         [10, 1920],
         [11, 3600],
         [1_000_000, 3600],
+      ],
+    },
+    {
+      scope: "photographerKeyIp",
+      rows: [
+        [0, 0],
+        [9, 0],
+        [10, 60],
+        [11, 120],
+        [15, 1920],
+        [16, 3600], // 3840 capped
+        [1000, 3600],
       ],
     },
   ])("$scope", ({ scope, rows }) => {

@@ -5,9 +5,10 @@ import { eq, asc } from "drizzle-orm";
 import type { FastifyBaseLogger, FastifyInstance } from "fastify";
 import { loadConfig, type Config } from "../../src/config.ts";
 import { createServices, type ComposeOptions, type Services } from "../../src/compose.ts";
-import { captchas, outbox } from "../../src/db/schema.ts";
+import { outbox } from "../../src/db/schema.ts";
 import type { OutboxMessage } from "../../src/db/repositories/outbox.ts";
 import { buildApp } from "../../src/web/app.tsx";
+import type { SlowBodyOptions } from "../../src/web/security/guards.ts";
 import { testDatabase, type TestDatabase } from "./db.ts";
 
 export const PUBLIC_URL = "http://permis.test";
@@ -30,7 +31,8 @@ export interface TestApp {
   db: TestDatabase;
   /** Mails queued for `to`, oldest first. */
   mailsTo(to: string): Promise<OutboxMessage[]>;
-  captchaAnswer(id: string): Promise<string>;
+  /** The code of the captcha challenge `token` (the form's `captchaId` field). */
+  captchaAnswer(token: string): Promise<string>;
   close(): Promise<void>;
 }
 
@@ -39,13 +41,15 @@ export async function startTestApp(
     env?: Record<string, string>;
     db?: TestDatabase;
     appLogger?: FastifyBaseLogger;
+    /** The least upload rate accepted by the app (see src/web/security/guards.ts). */
+    slowBody?: SlowBodyOptions;
     /** Adds routes before the app is ready (benchmark baselines). */
     extend?: (app: FastifyInstance, services: Services) => void;
   } = {},
 ): Promise<TestApp> {
   const db = options.db ?? (await testDatabase());
   const services = await createServices(testConfig(options.env), { ...options, database: db });
-  const app = await buildApp(services, { logger: options.appLogger });
+  const app = await buildApp(services, { logger: options.appLogger, slowBody: options.slowBody });
   options.extend?.(app, services);
   await app.ready();
   return {
@@ -53,10 +57,11 @@ export async function startTestApp(
     services,
     db,
     mailsTo: (to) => db.db.select().from(outbox).where(eq(outbox.recipient, to)).orderBy(asc(outbox.id)),
-    async captchaAnswer(id) {
-      const [row] = await db.db.select().from(captchas).where(eq(captchas.id, id));
-      if (!row) throw new Error(`no captcha ${id}`);
-      return row.answer;
+    // The code of a challenge token, as the server derives it to draw its image (nothing is stored).
+    async captchaAnswer(token) {
+      const answer = services.captcha.answer(token);
+      if (!answer) throw new Error(`no live captcha ${token}`);
+      return answer;
     },
     async close() {
       await app.close();

@@ -1,3 +1,5 @@
+import { solveChallenge, type Challenge } from "altcha-lib";
+import { deriveKey } from "altcha-lib/algorithms/pbkdf2";
 import { identifierIn, linkIn, type TestApp } from "./app.ts";
 import type { Browser, Page } from "./client.ts";
 
@@ -10,7 +12,20 @@ export interface SignupInput {
   kind?: "particulier" | "professionnel";
 }
 
-/** Fills "JE CRÉE UN COMPTE" with the right captcha. */
+/**
+ * What the ALTCHA widget does in a browser with JavaScript: fetches a challenge from the service
+ * and solves it (the real proof of work, with altcha-lib's solver); returns the form's `altcha` value.
+ */
+export async function solveAltcha(t: TestApp): Promise<string> {
+  const response = await t.app.inject("/captcha/altcha");
+  if (response.statusCode !== 200) throw new Error(`no ALTCHA challenge: ${response.statusCode}`);
+  const challenge = response.json<Challenge>();
+  const solution = await solveChallenge({ challenge, deriveKey });
+  if (!solution) throw new Error("ALTCHA challenge not solved");
+  return Buffer.from(JSON.stringify({ challenge: { parameters: challenge.parameters, signature: challenge.signature }, solution })).toString("base64");
+}
+
+/** Fills "JE CRÉE UN COMPTE" with the right captcha (the code typed, as without JavaScript). */
 export async function submitSignup(t: TestApp, browser: Browser, input: SignupInput, extra: Record<string, string> = {}): Promise<Page> {
   const form = await browser.get("/compte/creer");
   const captchaId = form.html.querySelector('input[name="captchaId"]')!.getAttribute("value")!;

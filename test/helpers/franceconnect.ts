@@ -1,14 +1,18 @@
-import { DEMO_IDENTITIES, startDemoProvider, type DemoProvider } from "../../src/services/franceconnect-demo.ts";
+import { DEMO_IDENTITIES, startDemoProvider, type DemoProvider, type DemoProviderOptions } from "../../src/services/franceconnect-demo.ts";
 import { PUBLIC_URL } from "./app.ts";
 
-/** The demonstration FranceConnect provider, registered for the test app's public address. */
-export function startTestProvider(publicUrl = PUBLIC_URL): Promise<DemoProvider> {
+/**
+ * The demonstration FranceConnect provider, registered for the test app's public address;
+ * `misbehave` makes it answer as a forged or downgraded provider would.
+ */
+export function startTestProvider(publicUrl = PUBLIC_URL, misbehave?: DemoProviderOptions["misbehave"]): Promise<DemoProvider> {
   return startDemoProvider({
     port: 0,
     clientId: "permis-test",
     clientSecret: "permis-test-secret",
     redirectUri: `${publicUrl}/franceconnect/callback`,
     postLogoutRedirectUri: `${publicUrl}/franceconnect/deconnexion`,
+    ...(misbehave ? { misbehave } : {}),
   });
 }
 

@@ -1,10 +1,10 @@
-import { eq } from "drizzle-orm";
+import { eq, sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { accounts } from "../../src/db/schema.ts";
 import type { DemoProvider } from "../../src/services/franceconnect-demo.ts";
-import { startTestApp, type TestApp } from "../helpers/app.ts";
+import { linkIn, startTestApp, type TestApp } from "../helpers/app.ts";
 import { Browser } from "../helpers/client.ts";
-import { createActiveAccount, GOOD_PASSWORD } from "../helpers/flows.ts";
+import { ACTIVATION_FORM, createActiveAccount, GOOD_PASSWORD } from "../helpers/flows.ts";
 import { ANGELA, FC_ENV, ProviderBrowser, startTestProvider } from "../helpers/franceconnect.ts";
 import { DEMO_IDENTITIES } from "../../src/services/franceconnect-demo.ts";
 
@@ -13,7 +13,7 @@ let t: TestApp;
 beforeAll(async () => {
   provider = await startTestProvider();
   t = await startTestApp({ franceConnectIssuer: provider.issuer, env: FC_ENV });
-});
+}, 180_000); // a fresh database takes long to migrate on a loaded machine
 afterAll(async () => {
   await t.close();
   await provider.close();
@@ -29,6 +29,7 @@ async function franceConnect(browser: Browser, idp: ProviderBrowser, sub: string
   expect(params.get("code_challenge_method")).toBe("S256");
   expect(params.get("state")).toBeTruthy();
   expect(params.get("nonce")).toBeTruthy();
+  expect(params.get("acr_values")).toBe("eidas1");
   expect(params.get("scope")).toBe("openid given_name family_name birthdate gender birthplace birthcountry email");
   let page = await idp.follow(authorize.href);
   if (!page.url.startsWith("/")) {
@@ -113,5 +114,40 @@ describe("FranceConnect", () => {
     expect((await new Browser(t.app).get(page.url)).url).toBe("/connexion?fc=echec");
     // The user cancelled at the provider.
     expect((await new Browser(t.app).get("/franceconnect/callback?error=access_denied&state=x")).url).toBe("/connexion?fc=echec");
+  });
+});
+
+describe("FranceConnect and a sign-up never activated (issue 6, item 11)", () => {
+  it("signs in the verified identity whose address a stranger used for a sign-up, and kills that activation link", async () => {
+    const amina = DEMO_IDENTITIES[2]!;
+    // Someone starts a sign-up with Amina's address (in capitals) and never activates it.
+    await t.services.accounts.signup({ kind: "particulier", familyName: "Usurpateur", givenName: "Eve", email: amina.email.toUpperCase() });
+    const [pending] = await t.db.db.select().from(accounts).where(eq(accounts.email, amina.email.toUpperCase()));
+    expect(pending!.status).toBe("pending");
+    const activation = linkIn((await t.mailsTo(amina.email.toUpperCase())).at(-1), "/compte/activer/");
+    expect((await new Browser(t.app).get(activation)).status).toBe(200);
+
+    const home = await franceConnect(new Browser(t.app), new ProviderBrowser(), amina.sub);
+    expect(home.url).toBe("/mon-espace");
+    expect(home.text(".fr-alert--success")).toBe("Votre compte a été créé avec FranceConnect.");
+    const holders = await t.db.db.select().from(accounts).where(sql`lower(${accounts.email}) = ${amina.email}`);
+    expect(holders).toHaveLength(1);
+    expect(holders[0]).toMatchObject({ status: "active", franceConnectSub: amina.sub, familyName: amina.family_name });
+
+    // The stranger's activation link is dead: it can neither be shown nor used.
+    const dead = new Browser(t.app);
+    const page = await dead.get(activation);
+    expect(page.status).toBe(404);
+    const csrf = (await dead.get("/connexion")).csrf;
+    expect((await dead.post(activation, ACTIVATION_FORM, { csrf })).status).toBe(404);
+    expect((await t.db.db.select().from(accounts).where(sql`lower(${accounts.email}) = ${amina.email}`))[0]!.franceConnectSub).toBe(amina.sub);
+  });
+
+  it("still leaves an active account holding the address alone (the user links it by signing in once)", async () => {
+    const identity = { sub: "demo-inconnu", givenName: "Jean", familyName: "TEST", email: "course@example.fr" };
+    await t.services.accounts.signup({ kind: "particulier", familyName: "Test", givenName: "Jean", email: identity.email });
+    await t.db.db.update(accounts).set({ status: "active" }).where(eq(accounts.email, identity.email));
+    expect((await t.services.accounts.franceConnectSignin(identity)).kind).toBe("email_taken");
+    expect(await accountOf(identity.sub)).toBeUndefined();
   });
 });

@@ -11,10 +11,10 @@ beforeAll(async () => {
   t = await startTestApp();
   await seedDemoProviders(t.db.db, t.services.photoCodes);
   ({ apiKey } = await t.services.photoCodes.addProvider({ name: "Studio Bellecour", kind: "photographe", address: "2 place Bellecour", postcode: "69002", commune: "Lyon" }));
-});
+}, 180_000); // a fresh database takes long to migrate on a loaded machine
 afterAll(() => t.close());
 
-function deposit(key: string | undefined, parts: Record<string, Buffer>) {
+function deposit(key: string | undefined, parts: Record<string, Buffer>, remoteAddress = "127.0.0.1") {
   const form = new FormData();
   for (const [name, content] of Object.entries(parts)) form.append(name, new Blob([new Uint8Array(content)], { type: "image/png" }), `${name}.png`);
   const encoded = new Response(form);
@@ -22,6 +22,7 @@ function deposit(key: string | undefined, parts: Record<string, Buffer>) {
     t.app.inject({
       method: "POST",
       url: "/api/photographes/depots",
+      remoteAddress,
       headers: { "content-type": encoded.headers.get("content-type")!, ...(key ? { authorization: `Bearer ${key}` } : {}) },
       payload: Buffer.from(body),
     }),
@@ -67,6 +68,52 @@ describe("the photographers' deposit API", () => {
     const { provider, apiKey: key } = await t.services.photoCodes.addProvider({ name: "Cabine", kind: "cabine", address: "Gare", postcode: "33000", commune: "Bordeaux" });
     expect(provider.apiKeyHash).toMatch(/^[0-9a-f]{64}$/);
     expect(provider.apiKeyHash).not.toContain(key);
+  });
+});
+
+describe("the photographers' deposit API against key guessing (issue 6, item 14)", () => {
+  const wrongKey = (i: number) => `${"y".repeat(40)}${String(i).padStart(3, "0")}`;
+
+  it("blocks an address after 10 wrong keys, with Retry-After, even for a right key; other addresses go on", async () => {
+    const address = "198.51.100.14";
+    const statuses: number[] = [];
+    for (let i = 0; i < 10; i++) statuses.push((await deposit(wrongKey(i), { photo: PNG, signature: PNG }, address)).statusCode);
+    expect(statuses).toEqual(Array(10).fill(401));
+    const blocked = await deposit(apiKey, { photo: PNG, signature: PNG }, address);
+    expect(blocked.statusCode).toBe(429);
+    const wait = Number(blocked.headers["retry-after"]);
+    expect(wait).toBeGreaterThan(0);
+    expect(wait).toBeLessThanOrEqual(60);
+    expect((blocked.json() as { error: string }).error).toMatch(/^trop de tentatives avec une clé d'API invalide : réessayez dans \d+ (secondes?|minutes?)$/);
+    expect((await deposit(undefined, { photo: PNG, signature: PNG }, address)).statusCode).toBe(429);
+    expect((await deposit(apiKey, { photo: PNG, signature: PNG }, "198.51.100.15")).statusCode).toBe(201);
+  });
+
+  it("lets 10 of 200 parallel wrong keys from one address be checked, and refuses the rest with 429", async () => {
+    const address = "198.51.100.16";
+    const checked: string[] = [];
+    const authenticate = t.services.photoCodes.authenticate.bind(t.services.photoCodes);
+    t.services.photoCodes.authenticate = (key) => {
+      checked.push(key ?? "");
+      return authenticate(key);
+    };
+    try {
+      const answers = await Promise.all(Array.from({ length: 200 }, (_, i) => deposit(wrongKey(i), { photo: PNG, signature: PNG }, address)));
+      const statuses = answers.map((a) => a.statusCode);
+      expect(statuses.filter((s) => s === 401)).toHaveLength(10);
+      expect(statuses.filter((s) => s === 429)).toHaveLength(190);
+      expect(checked).toHaveLength(10);
+    } finally {
+      t.services.photoCodes.authenticate = authenticate;
+    }
+  });
+
+  it("does not slow down a photographer with a right key: 15 deposits in a row from one address", async () => {
+    const address = "198.51.100.17";
+    for (let i = 0; i < 15; i++) expect((await deposit(apiKey, { photo: PNG, signature: PNG }, address)).statusCode, `deposit ${i + 1}`).toBe(201);
+    // Its wrong keys still count: 10 more block the address.
+    for (let i = 0; i < 10; i++) expect((await deposit(wrongKey(i), { photo: PNG, signature: PNG }, address)).statusCode).toBe(401);
+    expect((await deposit(apiKey, { photo: PNG, signature: PNG }, address)).statusCode).toBe(429);
   });
 });
 

@@ -8,7 +8,7 @@ let t: TestApp;
 const clock = new ManualClock();
 beforeAll(async () => {
   t = await startTestApp({ clock });
-});
+}, 180_000); // a fresh database takes long to migrate on a loaded machine
 afterAll(() => t.close());
 
 let ip = 1;

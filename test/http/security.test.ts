@@ -1,10 +1,14 @@
 import { Writable } from "node:stream";
 import pino from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { csrfCookieName } from "../../src/web/security/csrf.ts";
 import { SESSION_COOKIE } from "../../src/web/security/session.ts";
 import { linkIn, startTestApp, type TestApp } from "../helpers/app.ts";
 import { Browser } from "../helpers/client.ts";
-import { createActiveAccount, signIn } from "../helpers/flows.ts";
+import { createActiveAccount, GOOD_PASSWORD, signIn } from "../helpers/flows.ts";
+
+/** Tests that start an app of their own: a few seconds, more on a loaded machine. */
+const APP_START_MS = 180_000;
 
 let t: TestApp;
 beforeAll(async () => {
@@ -37,27 +41,47 @@ describe("security defaults", () => {
     }
   });
 
-  it("sets the session cookie HttpOnly and SameSite=Lax, and only when a form needs it", async () => {
+  it("sets the CSRF cookie HttpOnly and SameSite=Lax, only when a form needs it, and no session for a mere visitor", async () => {
     const home = await t.app.inject("/");
     expect(home.headers["set-cookie"]).toBeUndefined();
     const form = await t.app.inject("/connexion");
     const cookie = String(form.headers["set-cookie"]);
-    expect(cookie).toMatch(new RegExp(`^${SESSION_COOKIE}=`));
+    expect(cookie).toMatch(new RegExp(`^${csrfCookieName(false)}=`));
     expect(cookie).toContain("HttpOnly");
     expect(cookie).toContain("SameSite=Lax");
     expect(cookie).not.toContain("Secure"); // plain http in tests
+    expect(cookie).not.toContain(`${SESSION_COOKIE}=`);
+  });
+
+  it("sets the session cookie HttpOnly and SameSite=Lax once signed in", async () => {
+    const b = new Browser(t.app, "198.51.100.31");
+    const identifier = await createActiveAccount(t, b, { email: "cookie.session@example.fr" });
+    await b.get("/connexion");
+    const res = await t.app.inject({
+      method: "POST",
+      url: "/connexion",
+      remoteAddress: "198.51.100.31",
+      headers: { "content-type": "application/x-www-form-urlencoded", cookie: `${csrfCookieName(false)}=${b.cookie(csrfCookieName(false))}` },
+      payload: new URLSearchParams({ _csrf: b.lastPage!.csrf!, identifier, password: GOOD_PASSWORD }).toString(),
+    });
+    expect(res.statusCode).toBe(303);
+    const cookie = String(res.headers["set-cookie"]);
+    expect(cookie).toMatch(new RegExp(`${SESSION_COOKIE}=`));
+    expect(cookie).toContain("HttpOnly");
+    expect(cookie).toContain("SameSite=Lax");
   });
 
   it("marks the cookie Secure and sends HSTS behind an https public address", async () => {
-    const https = await startTestApp({ env: { PUBLIC_URL: "https://permis.example.gouv.fr", TRUST_PROXY: "true" } });
+    const https = await startTestApp({ env: { PUBLIC_URL: "https://permis.example.gouv.fr", TRUST_PROXY: "1" } });
     try {
       const res = await https.app.inject({ url: "/connexion", headers: { "x-forwarded-proto": "https" } });
-      expect(String(res.headers["set-cookie"])).toContain("Secure");
+      // The CSRF secret's cookie: Secure, and __Host- so that no sub-domain can plant one.
+      expect(String(res.headers["set-cookie"])).toMatch(/^__Host-permis_csrf=.*; Secure/);
       expect(res.headers["strict-transport-security"]).toContain("max-age=31536000");
     } finally {
       await https.close();
     }
-  });
+  }, APP_START_MS);
 
   it.each(["/connexion", "/compte/creer", "/identifiant-oublie", "/mot-de-passe-oublie", "/compte/activation/renvoyer", "/deconnexion"])(
     "refuses POST %s without a CSRF token",
@@ -81,6 +105,7 @@ describe("security defaults", () => {
     const production = await startTestApp({
       env: {
         NODE_ENV: "production",
+        PUBLIC_URL: "https://permis.example.gouv.fr",
         DATABASE_URL: "postgres://unused.invalid/db",
         SMTP_URL: "smtp://unused.invalid:25",
         FRANCECONNECT_ISSUER: "https://fc.example.gouv.fr",
@@ -95,7 +120,7 @@ describe("security defaults", () => {
     } finally {
       await production.close();
     }
-  });
+  }, APP_START_MS);
 
   it("writes nothing personal in the logs", async () => {
     const lines: string[] = [];
@@ -122,5 +147,5 @@ describe("security defaults", () => {
     } finally {
       await logged.close();
     }
-  });
+  }, APP_START_MS);
 });

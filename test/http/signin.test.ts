@@ -9,7 +9,7 @@ let identifier: string;
 beforeAll(async () => {
   t = await startTestApp();
   identifier = await createActiveAccount(t, new Browser(t.app, "192.0.2.200"), { email: "connexion@example.fr", givenName: "Paul", familyName: "Bernard" });
-});
+}, 180_000); // a fresh database takes long to migrate on a loaded machine
 afterAll(() => t.close());
 
 let ip = 1;
@@ -50,11 +50,16 @@ describe("JE POSSÈDE DÉJÀ UN COMPTE, JE M'IDENTIFIE", () => {
   it("signs in with the identifier, forgiving case and spaces, on a new session id", async () => {
     const b = browser();
     await b.get("/connexion");
-    const before = b.cookie(SESSION_COOKIE);
-    expect(before).toBeDefined(); // the anonymous session holding the CSRF secret
+    expect(b.cookie(SESSION_COOKIE)).toBeUndefined(); // no session for a visitor: the CSRF secret has its own cookie
+    // Session fixation: a valid session id planted in the browser is not the one signed in.
+    const other = browser();
+    await signIn(other, identifier);
+    const before = other.cookie(SESSION_COOKIE)!;
+    b.setCookie(SESSION_COOKIE, before);
     const page = await b.post("/connexion", { identifier: `  ${identifier.toUpperCase()} `, password: GOOD_PASSWORD });
     expect(page.url).toBe("/mon-espace");
     expect(page.text("h1")).toBe("Bienvenue Paul Bernard");
+    expect(b.cookie(SESSION_COOKIE)).toBeDefined();
     expect(b.cookie(SESSION_COOKIE)).not.toBe(before);
   });
 

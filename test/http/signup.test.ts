@@ -1,7 +1,13 @@
+import { createHash } from "node:crypto";
+import { readFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import { dirname, join } from "node:path";
+import { count } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { captchas } from "../../src/db/schema.ts";
 import { startTestApp, type TestApp } from "../helpers/app.ts";
 import { Browser, fieldError, summaryErrors } from "../helpers/client.ts";
-import { createActiveAccount, submitSignup } from "../helpers/flows.ts";
+import { createActiveAccount, solveAltcha, submitSignup } from "../helpers/flows.ts";
 
 let t: TestApp;
 beforeAll(async () => {
@@ -40,11 +46,16 @@ describe("JE CRÉE UN COMPTE", () => {
       expect.arrayContaining(["Particulier", "Professionnel"]),
     );
 
-    const image = await t.app.inject(`/captcha/${captchaId}/image.svg`);
+    // The code as an image: a PNG rasterised on the server, no SVG (no glyph path to match).
+    const image = await t.app.inject(`/captcha/${captchaId}/image.png`);
     expect(image.statusCode).toBe(200);
-    expect(image.headers["content-type"]).toContain("image/svg+xml");
-    expect(image.body).toContain("<path");
-    expect(image.body).not.toContain(await t.captchaAnswer(captchaId)); // digits are drawn, not written
+    expect(image.headers["content-type"]).toBe("image/png");
+    expect(image.headers["cache-control"]).toBe("no-store");
+    expect(image.rawPayload.subarray(1, 4).toString("ascii")).toBe("PNG");
+    expect(image.rawPayload.includes("<path")).toBe(false);
+    expect(image.rawPayload.includes("<svg")).toBe(false);
+    expect(image.rawPayload.includes(await t.captchaAnswer(captchaId))).toBe(false); // digits are drawn, not written
+    expect(page.html.querySelector("img.captcha-image")!.getAttribute("alt")).toContain("6 chiffres");
 
     const audio = await t.app.inject(`/captcha/${captchaId}/audio.wav`);
     expect(audio.statusCode).toBe(200);
@@ -52,7 +63,34 @@ describe("JE CRÉE UN COMPTE", () => {
     expect(audio.rawPayload.subarray(8, 12).toString("ascii")).toBe("WAVE");
     expect(audio.rawPayload.length).toBeGreaterThan(100_000); // six spoken digits
 
-    expect((await t.app.inject("/captcha/00000000-0000-4000-8000-000000000000/image.svg")).statusCode).toBe(404);
+    expect((await t.app.inject("/captcha/00000000-0000-4000-8000-000000000000/image.png")).statusCode).toBe(404);
+    for (const bad of [`${captchaId}x`, "notauuid", "-".repeat(36), "%00", "%2E%2E", "x".repeat(90)]) {
+      for (const media of ["image.png", "audio.wav"]) {
+        const res = await t.app.inject(`/captcha/${bad}/${media}`);
+        expect(res.statusCode, `${bad.slice(0, 40)} ${media}`).toBe(404);
+        expect(res.body).not.toMatch(/select|insert|captchas|params|\.ts:\d/i); // no SQL, parameter or stack
+      }
+    }
+
+    // With JavaScript, the ALTCHA widget takes their place: served here, with no inline script or style.
+    expect(page.html.querySelector("altcha-widget")!.getAttribute("challenge")).toBe("/captcha/altcha");
+    expect(page.html.querySelector("[data-captcha-widget]")!.hasAttribute("hidden")).toBe(true);
+    const loaded = [...page.html.querySelectorAll("script[src]").map((el) => el.getAttribute("src")!), ...page.html.querySelectorAll('link[rel="stylesheet"]').map((el) => el.getAttribute("href")!)];
+    const altchaFiles = ["altcha/external/altcha.min.js", "altcha/i18n/fr-fr.js", "altcha/external/altcha.css", "captcha.js", "captcha.css"].map((name) => {
+      const url = loaded.find((u) => u.endsWith(`/${name}`));
+      expect(url, name).toMatch(/^\/static\/[0-9a-f]{16}\//);
+      return url!;
+    });
+    const worker = page.html.querySelector("[data-captcha]")!.getAttribute("data-worker")!;
+    for (const url of [...altchaFiles, worker]) expect((await t.app.inject(url)).statusCode, url).toBe(200);
+    expect(page.html.querySelectorAll("script:not([src]), style, [style]")).toHaveLength(0);
+    // Only those files of the package: not the build that injects inline styles (even at its right hashed URL).
+    const inlineBuild = readFileSync(join(dirname(dirname(createRequire(import.meta.url).resolve("altcha/altcha.css"))), "main", "altcha.js"));
+    const inlineHash = createHash("sha256").update(inlineBuild).digest("hex").slice(0, 16);
+    expect((await t.app.inject(`/static/${inlineHash}/altcha/main/altcha.js`)).statusCode).toBe(404);
+    const csp = String(page.headers["content-security-policy"]);
+    expect(csp).toContain("script-src 'self'");
+    expect(csp).not.toContain("unsafe-inline");
   });
 
   it("lists every missing field at the top and beside each field, keeping nothing lost", async () => {
@@ -182,5 +220,78 @@ describe("JE CRÉE UN COMPTE", () => {
     expect(await t.mailsTo("serie5@example.fr")).toHaveLength(0);
     // Another address is not affected.
     expect((await submitSignup(t, freshBrowser(), { email: "ailleurs@example.fr" })).status).toBe(200);
+  });
+});
+
+describe("the captcha of JE CRÉE UN COMPTE (issue 6, items 12 and 13)", { timeout: 60_000 }, () => {
+  const form = (email: string, extra: Record<string, string>) => ({
+    kind: "particulier", familyName: "Garnier", givenName: "Anne", email, cgu: "oui", ...extra,
+  });
+  const captchaRows = async () => (await t.db.db.select({ n: count() }).from(captchas))[0]!.n;
+
+  it("writes no captcha row for 200 views of the page", async () => {
+    const before = await captchaRows();
+    const browser = freshBrowser();
+    const tokens = new Set<string>();
+    for (let i = 0; i < 200; i++) {
+      const page = await t.app.inject({ url: "/compte/creer", remoteAddress: browser.ip });
+      expect(page.statusCode).toBe(200);
+      tokens.add(/name="captchaId" value="([^"]+)"/.exec(page.body)![1]!);
+    }
+    expect(tokens.size).toBe(200);
+    expect(await captchaRows()).toBe(before);
+    // Nor a session row: that part is the session's (the CSRF secret leaves the session; see security.test.ts).
+  });
+
+  it("serves a challenge's image and audio five times each, then asks for a new code", async () => {
+    const { captchaId } = await signupForm(freshBrowser());
+    for (let i = 0; i < 5; i++) expect((await t.app.inject(`/captcha/${captchaId}/image.png`)).statusCode).toBe(200);
+    const sixth = await t.app.inject(`/captcha/${captchaId}/image.png`);
+    expect(sixth.statusCode).toBe(410);
+    expect(sixth.body).toContain("demandez un nouveau code");
+    expect((await t.app.inject(`/captcha/${captchaId}/audio.wav`)).statusCode).toBe(200); // counted apart
+  });
+
+  it("refuses a token whose expiry was changed, even with its code", async () => {
+    const browser = freshBrowser();
+    const { captchaId } = await signupForm(browser);
+    const answer = await t.captchaAnswer(captchaId);
+    const [id, expires, signature] = captchaId.split(".") as [string, string, string];
+    const page = await browser.post("/compte/creer", form("prolonge@example.fr", { captchaId: `${id}.${Number(expires) + 86_400}.${signature}`, captcha: answer }));
+    expect(page.status).toBe(400);
+    expect(fieldError(page, "captcha")).toBe("Le code saisi ne correspond pas à l'image. Recopiez le nouveau code affiché.");
+  });
+
+  it("accepts the widget's proof of work instead of the code, once", async () => {
+    const altcha = await solveAltcha(t);
+    const browser = freshBrowser();
+    const { captchaId } = await signupForm(browser);
+    const page = await browser.post("/compte/creer", form("preuve@example.fr", { captchaId, captcha: "", altcha }));
+    expect(page.url).toBe("/compte/creer/envoye");
+    expect(await t.mailsTo("preuve@example.fr")).toHaveLength(1);
+
+    // The same proof again (another visitor, another page): refused.
+    const replayer = freshBrowser();
+    const again = await signupForm(replayer);
+    const replay = await replayer.post("/compte/creer", form("rejeu@example.fr", { captchaId: again.captchaId, captcha: "", altcha }));
+    expect(replay.status).toBe(400);
+    expect(fieldError(replay, "captcha")).toBe("La vérification anti-robot a échoué ou a expiré. Cochez à nouveau la case « Je ne suis pas un robot ».");
+    expect(await t.mailsTo("rejeu@example.fr")).toHaveLength(0);
+  });
+
+  it("refuses a tampered proof, and says when the widget had not finished", async () => {
+    const altcha = await solveAltcha(t);
+    const decoded = JSON.parse(Buffer.from(altcha, "base64").toString("utf8")) as { challenge: { parameters: { expiresAt: number } } };
+    decoded.challenge.parameters.expiresAt += 86_400;
+    const browser = freshBrowser();
+    const { captchaId } = await signupForm(browser);
+    const tampered = await browser.post("/compte/creer", form("falsifie@example.fr", { captchaId, captcha: "", altcha: Buffer.from(JSON.stringify(decoded)).toString("base64") }));
+    expect(tampered.status).toBe(400);
+    expect(fieldError(tampered, "captcha")).toBe("La vérification anti-robot a échoué ou a expiré. Cochez à nouveau la case « Je ne suis pas un robot ».");
+
+    const early = await browser.post("/compte/creer", form("tot@example.fr", { captchaId: (await signupForm(browser)).captchaId, captcha: "", altcha: "" }));
+    expect(early.status).toBe(400);
+    expect(fieldError(early, "captcha")).toBe("La vérification anti-robot n'est pas terminée. Cochez la case « Je ne suis pas un robot » et attendez qu'elle soit validée.");
+    expect(early.html.querySelector("#captcha-widget-error")!.textContent).toContain("pas terminée");
   });
 });

@@ -10,7 +10,7 @@ import { linkIn, startTestApp, type TestApp } from "../helpers/app.ts";
 import { Browser } from "../helpers/client.ts";
 import { HOUR, ManualClock } from "../helpers/clock.ts";
 import { createActiveAccount, submitSignup } from "../helpers/flows.ts";
-import { photoCode, PNG } from "../helpers/requests.ts";
+import { photoCode, PNG, STEP1_PERTE, STEP2, STEP3 } from "../helpers/requests.ts";
 
 let t: TestApp;
 const clock = new ManualClock();
@@ -72,6 +72,11 @@ describe("scheduled jobs", () => {
     const account = (await t.db.db.select().from(accounts).where(eq(accounts.email, "six.mois@example.fr")))[0]!;
     const created = await t.services.requests.create(account, { beneficiaire: "moi", pour: "majeur", group: "fabrication", fabrication: "perte" });
     if (created.kind !== "created") throw new Error("draft not created");
+    // Files are accepted once steps 1 to 4 are valid (quotas, issue 6).
+    for (const [step, answers] of [[1, STEP1_PERTE], [2, STEP2], [3, STEP3], [4, { photoOption: "classique", action: "suivant" }]] as const) {
+      const saved = await t.services.requests.saveStep(account.id, created.id, step, answers, "suivant");
+      if (saved.kind !== "next") throw new Error(`step ${step} refused: ${JSON.stringify(saved)}`);
+    }
     const upload = await t.services.requests.addDocument(account.id, created.id, { piece: "identite", additional: false }, "cni.png", Readable.from([PNG]));
     if (upload.kind !== "ok") throw new Error(`upload refused: ${JSON.stringify(upload)}`);
     const code = await photoCode(t);

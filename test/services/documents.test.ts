@@ -1,4 +1,4 @@
-import { crc32 } from "node:zlib";
+import { crc32, deflateSync } from "node:zlib";
 import { PDFDocument } from "pdf-lib";
 import { describe, expect, it } from "vitest";
 import {
@@ -32,6 +32,24 @@ async function pdfWithPages(pages: number, useObjectStreams = true): Promise<Uin
   for (let i = 0; i < pages; i++) pdf.addPage([595, 842]).drawText(`Page ${i + 1}`, { x: 50, y: 780 });
   // pdf-lib adds a blank page to a document that has none, unless told not to.
   return pdf.save({ useObjectStreams, addDefaultPage: false });
+}
+
+/** A greyscale PNG declaring width × height: IHDR, one IDAT (never decoded), IEND. */
+function png(width: number, height: number): Uint8Array {
+  const chunk = (type: string, data: Uint8Array) => {
+    const out = new Uint8Array(12 + data.length);
+    const view = new DataView(out.buffer);
+    view.setUint32(0, data.length);
+    out.set(ascii(type), 4);
+    out.set(data, 8);
+    view.setUint32(8 + data.length, crc32(out.subarray(4, 8 + data.length)));
+    return out;
+  };
+  const ihdr = new Uint8Array(13);
+  new DataView(ihdr.buffer).setUint32(0, width);
+  new DataView(ihdr.buffer).setUint32(4, height);
+  ihdr[8] = 8;
+  return concat(base64(PNG).subarray(0, 8), chunk("IHDR", ihdr), chunk("IDAT", new Uint8Array(deflateSync(new Uint8Array(2)))), chunk("IEND", new Uint8Array(0)));
 }
 
 /** A PDF written by hand: objects numbered from 1, a classic cross-reference table. */
@@ -182,6 +200,8 @@ type Row = {
 const pages = (n: number): PageCount => ({ ok: true, pages: n });
 const DAMAGED: PageCount = { ok: false, reason: "damaged" };
 const PROTECTED: PageCount = { ok: false, reason: "protected" };
+const TRAILING: PageCount = { ok: false, reason: "trailing" };
+const DIMENSIONS: PageCount = { ok: false, reason: "dimensions" };
 
 const rows: Row[] = [
   // PDF
@@ -231,7 +251,14 @@ const rows: Row[] = [
 
   // PNG
   { name: "PNG 1×1", make: () => base64(PNG), kind: "png", pages: pages(1) },
-  { name: "PNG with bytes after IEND", make: () => concat(base64(PNG), ascii("trailer")), kind: "png", pages: pages(1) },
+  // A polyglot (issue 6): bytes after IEND are refused; zero padding is not data.
+  { name: "PNG with bytes after IEND", make: () => concat(base64(PNG), ascii("trailer")), kind: "png", pages: TRAILING },
+  { name: "PNG with zero padding after IEND", make: () => concat(base64(PNG), new Uint8Array(16)), kind: "png", pages: pages(1) },
+  { name: "PNG 10000×5000 (at the bounds)", make: () => png(10_000, 5_000), kind: "png", pages: pages(1) },
+  { name: "PNG 10001×1 (wider than 10000)", make: () => png(10_001, 1), kind: "png", pages: DIMENSIONS },
+  { name: "PNG 7072×7072 (over 50 megapixels)", make: () => png(7_072, 7_072), kind: "png", pages: DIMENSIONS },
+  { name: "PNG 0×1", make: () => png(0, 1), kind: "png", pages: DAMAGED },
+  { name: "PNG whose first chunk is not IHDR", make: () => concat(base64(PNG).subarray(0, 8), base64(PNG).subarray(33)), kind: "png", pages: DAMAGED },
   { name: "PNG truncated (no IEND)", make: () => base64(PNG).subarray(0, -12), kind: "png", pages: DAMAGED },
   { name: "PNG cut inside IDAT", make: () => base64(PNG).subarray(0, 40), kind: "png", pages: DAMAGED },
 
@@ -244,12 +271,16 @@ const rows: Row[] = [
     kind: "jpeg",
     pages: pages(1),
   },
+  { name: "JPEG followed by a second JPEG (Ultra HDR gain map)", make: () => concat(base64(JPEG), base64(JPEG)), kind: "jpeg", pages: pages(1) },
+  { name: "JPEG followed by a script", make: () => concat(base64(JPEG), ascii("<script>alert(1)</script>")), kind: "jpeg", pages: TRAILING },
   { name: "JPEG without its EOI", make: () => base64(JPEG).subarray(0, -2), kind: "jpeg", pages: DAMAGED },
   { name: "JPEG cut in its headers", make: () => base64(JPEG).subarray(0, 80), kind: "jpeg", pages: DAMAGED },
 
   // BMP
   { name: "BMP 1×1", make: () => bmp(1, 1), kind: "bmp", pages: pages(1) },
   { name: "BMP 3×2", make: () => bmp(3, 2), kind: "bmp", pages: pages(1) },
+  { name: "BMP with 2 zero bytes after its pixels (as some editors write)", make: () => concat(bmp(3, 2), new Uint8Array(2)), kind: "bmp", pages: pages(1) },
+  { name: "BMP with text after its pixels", make: () => concat(bmp(3, 2), ascii("<script>alert(1)</script>")), kind: "bmp", pages: TRAILING },
   { name: "BMP truncated (pixels missing)", make: () => bmp(3, 2).subarray(0, 60), kind: "bmp", pages: DAMAGED },
 
   // TIFF
@@ -263,6 +294,8 @@ const rows: Row[] = [
     kind: "tiff",
     pages: pages(2),
   },
+  { name: "TIFF with zero padding at its end", make: () => concat(tiff("II", 2), new Uint8Array(6)), kind: "tiff", pages: pages(2) },
+  { name: "TIFF with text after its last directory", make: () => concat(tiff("MM", 2), ascii("<html>")), kind: "tiff", pages: TRAILING },
   { name: "TIFF with 1001 frames (count capped)", make: () => tiff("MM", 1001), kind: "tiff", pages: pages(1000) },
   { name: "TIFF whose IFD chain loops", make: () => tiff("II", 3, { lastNext: "loop" }), kind: "tiff", pages: DAMAGED },
   { name: "TIFF whose IFD loops on itself", make: () => tiff("MM", 1, { lastNext: "loop" }), kind: "tiff", pages: DAMAGED },

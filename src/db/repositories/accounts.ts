@@ -64,3 +64,15 @@ export async function deleteExpiredPendingAccounts(db: Executor, now: Date): Pro
     .returning({ id: accounts.id });
   return rows.length;
 }
+
+/**
+ * Deletes an account only if it is still pending (its one-time links go with it); false if it
+ * was activated (or deleted) meanwhile.
+ */
+export async function deletePendingAccount(db: Executor, id: string): Promise<boolean> {
+  const rows = await db
+    .delete(accounts)
+    .where(and(eq(accounts.id, id), eq(accounts.status, "pending")))
+    .returning({ id: accounts.id });
+  return rows.length > 0;
+}

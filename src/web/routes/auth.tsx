@@ -32,14 +32,13 @@ export async function authRoutes(app: FastifyInstance, deps: WebDeps) {
   const { accounts, captcha, throttle, franceConnect } = deps;
   const ctx = (request: FastifyRequest, reply: FastifyReply) => pageContext(request, reply, deps.devTools);
 
-  /** Refuses with 429 when one of the targets is blocked; otherwise counts this attempt. */
+  /** Counts this attempt, atomically with the check; refuses with 429 when one of the targets is blocked. */
   async function tooMany(targets: readonly ThrottleTarget[], reply: FastifyReply): Promise<string | undefined> {
-    const wait = await throttle.wait(targets);
-    if (wait > 0) {
-      reply.header("retry-after", String(wait));
-      return `Trop de tentatives. Pour protéger les comptes, réessayez dans ${waitInFrench(wait)}.`;
+    const admission = await throttle.take(targets);
+    if (!admission.allowed) {
+      reply.header("retry-after", String(admission.waitSeconds));
+      return `Trop de tentatives. Pour protéger les comptes, réessayez dans ${waitInFrench(admission.waitSeconds)}.`;
     }
-    await throttle.hit(targets);
     return undefined;
   }
 
@@ -58,12 +57,12 @@ export async function authRoutes(app: FastifyInstance, deps: WebDeps) {
             : q.retour
               ? "session_expired"
               : undefined;
-    return sendPage(reply, <SigninPage ctx={ctx(request, reply)} notice={notice} returnTo={safeReturnPath(q.retour)} />);
+    return sendPage(reply, <SigninPage ctx={ctx(request, reply)} notice={notice} returnTo={safeReturnPath(q.retour, deps.config.publicUrl)} />);
   });
 
   app.post("/connexion", async (request, reply) => {
     const input = formInput(request);
-    const returnTo = safeReturnPath(input.returnTo);
+    const returnTo = safeReturnPath(input.returnTo, deps.config.publicUrl);
     const values = keepValues(input, "identifier");
     const parsed = parseSignin(input);
     if (!parsed.ok) {
@@ -104,7 +103,7 @@ export async function authRoutes(app: FastifyInstance, deps: WebDeps) {
   /* ---- Account creation ---- */
 
   const signupPage = async (request: FastifyRequest, reply: FastifyReply, status: number, extra: { errors?: FieldErrors; values?: Record<string, string>; throttled?: string } = {}) =>
-    sendPage(reply, <SignupPage ctx={ctx(request, reply)} captchaId={await captcha.create()} {...extra} />, status);
+    sendPage(reply, <SignupPage ctx={ctx(request, reply)} captchaToken={captcha.create()} {...extra} />, status);
 
   app.get("/compte/creer", (request, reply) => signupPage(request, reply, 200));
 
@@ -114,10 +113,15 @@ export async function authRoutes(app: FastifyInstance, deps: WebDeps) {
     if (field(input, "action") === "new-captcha") return signupPage(request, reply, 200, { values });
     const throttled = await tooMany([["signupIp", request.ip]], reply);
     if (throttled) return signupPage(request, reply, 429, { values, throttled });
-    const parsed = parseSignup(input);
-    const captchaOk = await captcha.verify(field(input, "captchaId"), field(input, "captcha"));
+    // The captcha: the widget's proof of work (JavaScript), or else the code typed from the image or audio.
+    const proof = field(input, "altcha");
+    const typed = field(input, "captcha");
+    const proofOk = proof !== "" && (await captcha.verifyAltcha(proof));
+    const captchaOk = proofOk || (typed !== "" && (await captcha.verify(field(input, "captchaId"), typed)));
+    // The domain only asks for a non-empty code; a valid proof of work stands for it.
+    const parsed = parseSignup(proofOk ? { ...input, captcha: "-" } : input);
     const errors: FieldErrors = parsed.ok ? {} : { ...parsed.errors };
-    if (!captchaOk && !errors.captcha) errors.captcha = "Le code saisi ne correspond pas à l'image. Recopiez le nouveau code affiché.";
+    if (!captchaOk) errors.captcha = captchaError(input, proof, typed, errors.captcha);
     if (!parsed.ok || !captchaOk) return signupPage(request, reply, 400, { errors, values });
     const mailbox = await tooMany([["mailTarget", parsed.value.email]], reply);
     if (mailbox) return signupPage(request, reply, 429, { values, throttled: mailbox });
@@ -250,4 +254,13 @@ export async function authRoutes(app: FastifyInstance, deps: WebDeps) {
     await request.session.regenerate();
     return reply.redirect("/connexion?motdepasse=1", 303);
   });
+}
+
+/** Why the captcha was refused, for the way the visitor took (widget, or code typed). */
+function captchaError(input: Record<string, unknown>, proof: string, typed: string, domainError: string | undefined): string {
+  if (typed !== "") return domainError ?? "Le code saisi ne correspond pas à l'image. Recopiez le nouveau code affiché.";
+  if (proof !== "") return "La vérification anti-robot a échoué ou a expiré. Cochez à nouveau la case « Je ne suis pas un robot ».";
+  // The widget's field is in the form (empty): JavaScript ran, the proof of work was not finished.
+  if ("altcha" in input) return "La vérification anti-robot n'est pas terminée. Cochez la case « Je ne suis pas un robot » et attendez qu'elle soit validée.";
+  return domainError ?? "Saisissez le code affiché dans l'image.";
 }

@@ -1,5 +1,6 @@
-import type { FastifyInstance } from "fastify";
+import type { FastifyInstance, FastifyReply } from "fastify";
 import { sql } from "drizzle-orm";
+import type { MediaResult } from "../../services/captcha.ts";
 import { pageContext, sendPage } from "../http.ts";
 import { HomePage, LEGAL_PAGES, LegalPage } from "../views/pages/public.tsx";
 import type { WebDeps } from "../deps.ts";
@@ -14,19 +15,23 @@ export async function publicPages(app: FastifyInstance, deps: WebDeps) {
 
 /** Routes that need no session: captcha media and the health check of the load balancer. */
 export async function sessionlessRoutes(app: FastifyInstance, deps: WebDeps) {
-  const id = (params: unknown) => (params as { id: string }).id;
+  const token = (params: unknown) => (params as { token: string }).token;
+  const media = (reply: FastifyReply, result: MediaResult, type: string) => {
+    reply.header("cache-control", "no-store");
+    if (result.kind === "ok") return reply.type(type).send(result.body);
+    const [status, message] =
+      result.kind === "exhausted"
+        ? [410, "Ce code a été affiché trop de fois : demandez un nouveau code (bouton « Afficher un autre code »)."]
+        : [404, "Code inconnu ou expiré : rechargez la page."];
+    return reply.code(status).type("text/plain; charset=utf-8").send(message);
+  };
 
-  app.get("/captcha/:id/image.svg", async (request, reply) => {
-    const svg = await deps.captcha.image(id(request.params));
-    if (!svg) return reply.code(404).type("text/plain; charset=utf-8").send("Code expiré : rechargez la page.");
-    return reply.type("image/svg+xml").header("cache-control", "no-store").send(svg);
-  });
+  // A challenge's image and audio, made afresh at each fetch, a few fetches each (services/captcha.ts).
+  app.get("/captcha/:token/image.png", async (request, reply) => media(reply, await deps.captcha.image(token(request.params)), "image/png"));
+  app.get("/captcha/:token/audio.wav", async (request, reply) => media(reply, await deps.captcha.audio(token(request.params)), "audio/wav"));
 
-  app.get("/captcha/:id/audio.wav", async (request, reply) => {
-    const wav = await deps.captcha.audio(id(request.params));
-    if (!wav) return reply.code(404).type("text/plain; charset=utf-8").send("Code expiré : rechargez la page.");
-    return reply.type("audio/wav").header("cache-control", "no-store").send(wav);
-  });
+  // The proof of work of the widget (JavaScript): a signed challenge, nothing stored.
+  app.get("/captcha/altcha", async (_request, reply) => reply.header("cache-control", "no-store").send(await deps.captcha.altchaChallenge()));
 
   app.get("/sante", async (_request, reply) => {
     await deps.database.db.execute(sql`select 1`);

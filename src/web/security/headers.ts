@@ -18,6 +18,8 @@ export async function securityHeaders(app: FastifyInstance, opts: { https: boole
         fontSrc: ["'self'"],
         connectSrc: ["'self'"],
         mediaSrc: ["'self'"],
+        // The captcha's proof of work runs in workers loaded from our own hashed URLs (no blob:).
+        workerSrc: ["'self'"],
         objectSrc: ["'none'"],
         baseUri: ["'self'"],
         frameAncestors: ["'none'"],

@@ -1,3 +1,5 @@
+import { createRequire } from "node:module";
+import { dirname } from "node:path";
 import type { ComponentChildren } from "preact";
 import { ACCOUNT_KINDS, SECRET_QUESTIONS, SEXES } from "../../../domain/account.ts";
 import { PASSWORD_RULES } from "../../../domain/password.ts";
@@ -18,6 +20,27 @@ import {
   type Values,
 } from "../components.tsx";
 import { Layout, type PageContext } from "../layout.tsx";
+import { IMAGE_HEIGHT, IMAGE_WIDTH } from "../../../services/captcha-media.ts";
+import { addStaticRoot, asset } from "../../static.ts";
+
+/**
+ * The files of the ALTCHA widget that the sign-up page loads, served from the package under
+ * hashed URLs like ours (no third party). The build without inline styles nor inline workers
+ * ("external"), its stylesheet, its French strings, and the worker of our algorithm.
+ */
+const ALTCHA_FILES = new Set(["external/altcha.min.js", "external/altcha.css", "i18n/fr-fr.js", "workers/pbkdf2.js"]);
+// Its package.json is not exported; its stylesheet is (dist/external/altcha.css).
+addStaticRoot("altcha", dirname(dirname(createRequire(import.meta.url).resolve("altcha/altcha.css"))), (path) => ALTCHA_FILES.has(path));
+
+/** The ALTCHA widget's element (a custom element, defined by its script in the browser). */
+declare module "preact" {
+  // eslint-disable-next-line @typescript-eslint/no-namespace
+  namespace JSX {
+    interface IntrinsicElements {
+      "altcha-widget": { challenge: string; name: string; language: string; auto: string; configuration: string };
+    }
+  }
+}
 
 /** Pages of SPEC §2: sign-in, account creation, activation, forgotten identifier and password. */
 
@@ -124,7 +147,7 @@ export function SigninPage(p: FormPage & { notice?: SigninNotice | undefined; fa
   );
 }
 
-export function SignupPage(p: FormPage & { captchaId: string; throttled?: string | undefined }) {
+export function SignupPage(p: FormPage & { captchaToken: string; throttled?: string | undefined }) {
   return (
     <Layout ctx={p.ctx} title="Créer un compte" hasErrors={hasErrors(p.errors) || Boolean(p.throttled)}>
       <h1>JE CRÉE UN COMPTE</h1>
@@ -138,7 +161,7 @@ export function SignupPage(p: FormPage & { captchaId: string; throttled?: string
         <div class="fr-col-12 fr-col-md-7">
           <form method="post" action="/compte/creer" novalidate>
             <Csrf token={p.ctx.csrfToken} />
-            <input type="hidden" name="captchaId" value={p.captchaId} />
+            <input type="hidden" name="captchaId" value={p.captchaToken} />
             <p>En remplissant les champs suivants</p>
             <RequiredNotice />
             <Select
@@ -162,7 +185,7 @@ export function SignupPage(p: FormPage & { captchaId: string; throttled?: string
               errors={p.errors}
               values={p.values}
             />
-            <CaptchaField captchaId={p.captchaId} errors={p.errors} />
+            <CaptchaField token={p.captchaToken} errors={p.errors} />
             <Checkbox
               name="cgu"
               required
@@ -201,36 +224,70 @@ export function SignupPage(p: FormPage & { captchaId: string; throttled?: string
   );
 }
 
-function CaptchaField({ captchaId, errors }: { captchaId: string; errors?: Errors | undefined }) {
+/**
+ * The captcha. Without JavaScript: a code in an image and in audio (both made afresh for this
+ * challenge) to type in. With JavaScript (assets/captcha.js), the ALTCHA widget takes their place:
+ * the browser proves some work, the person only waits for the box to be ticked. Either is
+ * accepted; no time pressure (30 minutes), and "Afficher un autre code" gives a new challenge.
+ */
+function CaptchaField({ token, errors }: { token: string; errors?: Errors | undefined }) {
+  const error = errors?.captcha;
   return (
-    <div class="fr-mb-3w">
-      <img
-        class="captcha-image fr-mb-1w"
-        src={`/captcha/${captchaId}/image.svg`}
-        width={220}
-        height={70}
-        alt="Code de sécurité : 6 chiffres à recopier. Une version audio est proposée juste après."
-      />
-      <p class="fr-mb-1w">
-        <a class="fr-link fr-icon-volume-up-line fr-link--icon-left" href={`/captcha/${captchaId}/audio.wav`}>
-          Écouter le code (fichier audio)
-        </a>
-      </p>
-      <audio controls preload="none" src={`/captcha/${captchaId}/audio.wav`} aria-label="Écouter le code de sécurité"></audio>
-      <Input
-        name="captcha"
-        label="Saisir le code ci-dessus"
-        hint="Recopiez les 6 chiffres de l'image, ou ceux que vous entendez dans la version audio."
-        required
-        autocomplete="off"
-        inputmode="numeric"
-        maxLength={12}
-        errors={errors}
-        value=""
-      />
-      <button type="submit" class="fr-btn fr-btn--tertiary fr-btn--sm fr-icon-refresh-line fr-btn--icon-left" name="action" value="new-captcha">
-        Afficher un autre code
-      </button>
+    <div class="fr-mb-3w" data-captcha data-worker={asset("altcha/workers/pbkdf2.js")}>
+      <div data-captcha-widget hidden>
+        <p class="fr-mb-1w" id="captcha-widget-hint">
+          Vérification anti-robot : votre navigateur fait un court calcul (quelques secondes au plus). La case ci-dessous se
+          coche d'elle-même quand il est terminé ; vous pouvez aussi la cocher pour le lancer.
+        </p>
+        <altcha-widget
+          challenge="/captcha/altcha"
+          name="altcha"
+          language="fr-fr"
+          auto="onfocus"
+          configuration='{"hideFooter":true,"hideLogo":true}'
+        ></altcha-widget>
+        {error && (
+          <p class="fr-message fr-message--error fr-mt-1w" id="captcha-widget-error">
+            {error}
+          </p>
+        )}
+      </div>
+      <div data-captcha-fallback>
+        <img
+          class="captcha-image fr-mb-1w"
+          src={`/captcha/${token}/image.png`}
+          // Hidden behind the widget, it is not fetched (without JavaScript, browsers load it at once).
+          loading="lazy"
+          width={IMAGE_WIDTH}
+          height={IMAGE_HEIGHT}
+          alt="Code de sécurité : 6 chiffres à recopier. Si vous ne pouvez pas lire l'image, une version audio est proposée juste après."
+        />
+        <p class="fr-mb-1w">
+          <a class="fr-link fr-icon-volume-up-line fr-link--icon-left" href={`/captcha/${token}/audio.wav`}>
+            Écouter le code (fichier audio)
+          </a>
+        </p>
+        <audio controls preload="none" src={`/captcha/${token}/audio.wav`} aria-label="Écouter le code de sécurité"></audio>
+        <Input
+          name="captcha"
+          label="Saisir le code ci-dessus"
+          hint="Recopiez les 6 chiffres de l'image, ou ceux que vous entendez dans la version audio. Le code reste valable 30 minutes."
+          required
+          autocomplete="off"
+          inputmode="numeric"
+          maxLength={12}
+          errors={errors}
+          value=""
+        />
+        <button type="submit" class="fr-btn fr-btn--tertiary fr-btn--sm fr-icon-refresh-line fr-btn--icon-left" name="action" value="new-captcha">
+          Afficher un autre code
+        </button>
+      </div>
+      <link rel="stylesheet" href={asset("altcha/external/altcha.css")} />
+      <link rel="stylesheet" href={asset("captcha.css")} />
+      <script type="module" src={asset("altcha/external/altcha.min.js")}></script>
+      <script type="module" src={asset("altcha/i18n/fr-fr.js")}></script>
+      <script type="module" src={asset("captcha.js")}></script>
     </div>
   );
 }
