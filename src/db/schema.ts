@@ -161,11 +161,21 @@ export const requests = pgTable(
     frozen: jsonb("frozen"),
     /** "Numéro de demande", assigned when the request is sent. */
     number: text("number"),
+    /**
+     * The licence produced from this request ("numéro de permis"), recorded by the back-office when
+     * the title is made, with the day it was made: a correction (seed 004) is matched to it.
+     */
+    licenceNumber: text("licence_number"),
+    licenceIssuedAt: timestamp("licence_issued_at", { withTimezone: true }),
     createdAt: createdAt(),
     updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
     sentAt: timestamp("sent_at", { withTimezone: true }),
   },
-  (t) => [uniqueIndex("requests_number_key").on(t.number), index("requests_account_idx").on(t.accountId, t.createdAt)],
+  (t) => [
+    uniqueIndex("requests_number_key").on(t.number),
+    index("requests_account_idx").on(t.accountId, t.createdAt),
+    uniqueIndex("requests_licence_number_key").on(t.licenceNumber),
+  ],
 );
 
 /** Uploaded files, stored encrypted outside the database (see src/services/storage.ts). */
@@ -187,8 +197,29 @@ export const requestDocuments = pgTable(
     iv: text("iv").notNull(),
     tag: text("tag").notNull(),
     createdAt: createdAt(),
+    /**
+     * The antivirus (clamd): "pending" until scanned (the file cannot be sent or opened),
+     * "clean", "infected" (the file is deleted from storage, the row stays to tell the user),
+     * or "unscanned" when no clamd is configured.
+     */
+    scanStatus: text("scan_status", { enum: ["pending", "clean", "infected", "unscanned"] }).notNull().default("unscanned"),
+    scanAttempts: integer("scan_attempts").notNull().default(0),
+    /** When a pending file may be (re)tried: retries back off while clamd is down. */
+    scanNextAt: timestamp("scan_next_at", { withTimezone: true }).notNull().defaultNow(),
+    /** The lease of the worker scanning it: another instance takes it over once it has passed. */
+    scanLockedUntil: timestamp("scan_locked_until", { withTimezone: true }),
+    scannedAt: timestamp("scanned_at", { withTimezone: true }),
+    /**
+     * Readability advice measured at upload (src/services/scan-quality.ts): the issues found
+     * ("small", "blurred", "dark", "light"), empty when the file looks readable, null when it
+     * was not measured (uploaded before the measure existed).
+     */
+    readability: jsonb("readability").$type<string[]>(),
   },
-  (t) => [index("request_documents_request_idx").on(t.requestId)],
+  (t) => [
+    index("request_documents_request_idx").on(t.requestId),
+    index("request_documents_scan_due_idx").on(t.scanNextAt).where(sql`${t.scanStatus} = 'pending'`),
+  ],
 );
 
 /** Approved photographers and photo booths, who deposit photos through the API with their key. */

@@ -1,4 +1,8 @@
-/** Dates shown to users (pages, PDFs): French format, Paris time, whatever the server's time zone. */
+/**
+ * Dates shown to users (pages, PDFs, mails): French format, Paris time, whatever the server's
+ * time zone; and the one rule of "6 months after" (seed 004) used by the request's page, the
+ * deletion job and the correction window of step 1.
+ */
 const PARIS = new Intl.DateTimeFormat("fr-FR", {
   timeZone: "Europe/Paris",
   day: "2-digit",
@@ -18,4 +22,105 @@ export function parisParts(date: Date): { day: string; month: string; year: stri
 export function formatDateTime(date: Date): string {
   const p = parisParts(date);
   return `${p.day}/${p.month}/${p.year} ${p.hour}:${p.minute}`;
+}
+
+/** "22/11/2026": the day in Paris. */
+export function formatDate(date: Date): string {
+  return formatCalendarDate(parisDate(date));
+}
+
+/** A day of the calendar (month 1–12), without time or zone. */
+export interface CalendarDate {
+  year: number;
+  month: number;
+  day: number;
+}
+
+const two = (n: number) => String(n).padStart(2, "0");
+
+/** "28/02/2027" */
+export function formatCalendarDate(d: CalendarDate): string {
+  return `${two(d.day)}/${two(d.month)}/${d.year}`;
+}
+
+/** The day it is in Paris at this instant (23:30 UTC on 31 August is already 1 September in Paris). */
+export function parisDate(date: Date): CalendarDate {
+  const p = parisParts(date);
+  return { year: Number(p.year), month: Number(p.month), day: Number(p.day) };
+}
+
+function daysInMonth(year: number, month: number): number {
+  return new Date(Date.UTC(year, month, 0)).getUTCDate();
+}
+
+/**
+ * The same day `months` calendar months later (or earlier, when negative); a day the target
+ * month does not have becomes its last day: 31 August + 6 months = 28 (or 29) February.
+ */
+export function addMonths(d: CalendarDate, months: number): CalendarDate {
+  const index = d.year * 12 + (d.month - 1) + months;
+  const year = Math.floor(index / 12);
+  const month = index - year * 12 + 1;
+  return { year, month, day: Math.min(d.day, daysInMonth(year, month)) };
+}
+
+function nextDay(d: CalendarDate): CalendarDate {
+  const t = new Date(Date.UTC(d.year, d.month - 1, d.day + 1));
+  return { year: t.getUTCFullYear(), month: t.getUTCMonth() + 1, day: t.getUTCDate() };
+}
+
+/** Negative, zero or positive as `a` is before, on or after `b`. */
+export function compareDates(a: CalendarDate, b: CalendarDate): number {
+  return a.year - b.year || a.month - b.month || a.day - b.day;
+}
+
+/** Milliseconds Paris is ahead of UTC at this instant (3 600 000 in winter, 7 200 000 in summer). */
+function parisOffset(t: number): number {
+  const p = parisParts(new Date(t));
+  const wall = Date.UTC(Number(p.year), Number(p.month) - 1, Number(p.day), Number(p.hour), Number(p.minute));
+  return wall - Math.floor(t / 60_000) * 60_000;
+}
+
+/** The instant the day `d` begins in Paris (midnight always exists there: the clocks change at 2 or 3 a.m.). */
+export function parisMidnight(d: CalendarDate): Date {
+  const wall = Date.UTC(d.year, d.month - 1, d.day);
+  let t = wall - parisOffset(wall);
+  t = wall - parisOffset(t);
+  return new Date(t);
+}
+
+/**
+ * "6 months after" a day (seed 004): the same day 6 calendar months later, clamped to the end
+ * of the month. A request created on 31 August 2026 (Paris) is deleted on 28 February 2027.
+ */
+export function sixMonthsAfter(d: CalendarDate): CalendarDate {
+  return addMonths(d, 6);
+}
+
+/**
+ * Whether 6 months have passed since the day `since` at the instant `now`: true from the
+ * day `sixMonthsAfter(since)` on (Paris days). The one rule for: the deletion of a request
+ * (since = its creation day), and the correction of a licence "reçu il y a moins de 6 mois"
+ * (since = the day it was received; refused once this is true).
+ */
+export function sixMonthsElapsed(since: CalendarDate, now: Date): boolean {
+  return compareDates(parisDate(now), sixMonthsAfter(since)) >= 0;
+}
+
+/** The day a request created at `createdAt` is deleted, as the instant it begins in Paris. */
+export function sixMonthsAfterCreation(createdAt: Date): Date {
+  return parisMidnight(sixMonthsAfter(parisDate(createdAt)));
+}
+
+/**
+ * The instant that splits creation times at `now`: a request created before it has had its 6
+ * months (`sixMonthsElapsed(parisDate(createdAt), now)`), one created at or after it has not.
+ * Lets the deletion job select with one SQL comparison what the rule above decides.
+ */
+export function sixMonthsCutoff(now: Date): Date {
+  const today = parisDate(now);
+  // addMonths(·, 6) never decreases: the days it sends on or before today come first.
+  let day = addMonths(today, -6); // sent on or before today (clamping only lowers the day)
+  for (let next = nextDay(day); compareDates(sixMonthsAfter(next), today) <= 0; next = nextDay(next)) day = next;
+  return parisMidnight(nextDay(day));
 }

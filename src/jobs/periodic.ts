@@ -1,4 +1,5 @@
 import type { Db } from "../db/client.ts";
+import { sixMonthsCutoff } from "../domain/dates.ts";
 import { deleteRequest, findRequestsCreatedBefore, listDocuments } from "../db/repositories/requests.ts";
 import { deletePhotoCode, findExpiredFreePhotoCodes } from "../db/repositories/photo-codes.ts";
 import type { DocumentStorage } from "../services/storage.ts";
@@ -16,8 +17,8 @@ const DAY_MS = 24 * 60 * 60 * 1000;
  * its files. Returns how many were deleted.
  */
 export async function deleteExpiredRequests(db: Db, storage: DocumentStorage, now: Date): Promise<number> {
-  const before = new Date(now);
-  before.setUTCMonth(before.getUTCMonth() - 6);
+  // The same rule as the date shown on the request's page (src/domain/dates.ts).
+  const before = sixMonthsCutoff(now);
   let deleted = 0;
   for (;;) {
     const batch = await findRequestsCreatedBefore(db, before, 100);

@@ -1,5 +1,7 @@
 import { render } from "preact-render-to-string";
 import type { MailToSend } from "../db/repositories/outbox.ts";
+import { REQUEST_MESSAGES, type RequestMessage } from "../domain/request/messages.ts";
+import { REQUEST_STATES } from "../domain/request/state.ts";
 
 /**
  * The service's mails, in French, each written once as paragraphs and rendered both as
@@ -134,22 +136,97 @@ export const mails = {
       ],
     }),
 
-  requestSent: (to: string, r: { number: string; motif: string; url: string; classicPhoto: boolean }) =>
-    mail(to, {
-      subject: `Votre demande n° ${r.number} a bien été envoyée`,
-      paragraphs: [
-        ["Votre demande de permis de conduire a bien été enregistrée et envoyée à l'administration."],
-        ["Numéro de demande : ", { strong: r.number }],
-        [r.motif],
-        ["Vous pouvez suivre son avancement et télécharger votre récépissé de dépôt depuis votre espace : ", { link: r.url }],
-        ...(r.classicPhoto
-          ? [
-              [
-                "N'oubliez pas : imprimez le formulaire de dépôt de photo et de signature, collez-y votre photo, signez-le à l'encre noire et envoyez-le par courrier simple à : CTN, CS 80168, 53102 MAYENNE CEDEX.",
-              ] as Paragraph,
-            ]
-          : []),
-        ["Vous serez informé par mél et par SMS de chaque étape de son traitement."],
-      ],
-    }),
+  /** Step 7's confirmation (always sent: the procedure needs it). */
+  requestSent: (to: string, r: RequestMailFacts) => requestMailContent(to, "envoyee", r),
 };
+
+/** What a mail about a request says, and to whom. */
+export interface RequestMailFacts {
+  number: string;
+  /** The motif's sentence of the récapitulatif. */
+  motif: string;
+  /**
+   * The request's page. Given only when the recipient is the account holder: the person a
+   * request was made for cannot open it (it belongs to the account of whoever filed it).
+   */
+  url?: string | undefined;
+  /** Who filed the request for the recipient ("Sylvie Dupont"), when it was made for someone else. */
+  filedBy?: string | undefined;
+  classicPhoto?: boolean;
+  /** The consent of step 3 (see src/domain/request/messages.ts). */
+  optionalMessages: boolean;
+}
+
+const SUBJECTS: Record<RequestMessage, (n: string) => string> = {
+  envoyee: (n) => `Votre demande n° ${n} a bien été envoyée`,
+  verification_images: (n) => `Votre demande n° ${n} : vérification de la photo et de la signature`,
+  en_instruction: (n) => `Votre demande n° ${n} est en cours d'instruction`,
+  a_completer: (n) => `Votre demande n° ${n} est à compléter`,
+  rejet_images: (n) => `Votre demande n° ${n} : photo ou signature non conforme`,
+  rejet_instruction: (n) => `Votre demande n° ${n} a été rejetée`,
+  validee: (n) => `Votre demande n° ${n} a été validée`,
+  attestation_droits: (n) => `Votre attestation de droits à conduire est disponible (demande n° ${n})`,
+};
+
+/** What the message tells, and what to do (REQUEST_STATES' words for the states). */
+function news(message: RequestMessage): Paragraph[] {
+  switch (message) {
+    case "envoyee":
+      return [["Votre demande de permis de conduire a bien été enregistrée et envoyée à l'administration."]];
+    case "attestation_droits":
+      return [["Votre attestation de droits à conduire est disponible : vous pouvez de nouveau conduire en la gardant sur vous jusqu'à la réception de votre nouveau permis."]];
+    case "validee":
+      return [
+        [`${REQUEST_STATES.validee.meaning}.`],
+        ["Il est envoyé à votre domicile par courrier sécurisé. En cas d'absence, vous avez 15 jours après le passage du facteur pour le retirer à La Poste."],
+      ];
+    default: {
+      const state = REQUEST_STATES[message];
+      return [[`${state.meaning}.`], [`Ce que vous pouvez faire : ${state.userActions}.`]];
+    }
+  }
+}
+
+/**
+ * A mail about a request to the person of step 3, or undefined when their consent does not
+ * allow it (a progress update to someone who answered « Non »). The one place the consent is
+ * applied to mails: the confirmation and, later, each state change go through it.
+ */
+export function requestMail(to: string, message: RequestMessage, r: RequestMailFacts): MailToSend | undefined {
+  if (!REQUEST_MESSAGES[message].essential && !r.optionalMessages) return undefined;
+  return requestMailContent(to, message, r);
+}
+
+function requestMailContent(to: string, message: RequestMessage, r: RequestMailFacts): MailToSend {
+  const follow: Paragraph[] = r.filedBy
+    ? [
+        [
+          "Cette demande a été faite pour vous par ",
+          { strong: r.filedBy },
+          ` depuis son compte sur le service ${SERVICE_NAME}. C'est cette personne qui la suit et qui peut la consulter ou la compléter depuis son espace : adressez-vous à elle pour toute question.`,
+        ],
+      ]
+    : r.url
+      ? [["Vous pouvez suivre son avancement et télécharger vos documents depuis votre espace : ", { link: r.url }]]
+      : [];
+  const informed: Paragraph = r.optionalMessages
+    ? ["Vous serez informé par mél de chaque étape de son traitement, à cette adresse."]
+    : ["Vous serez informé par mél, à cette adresse, quand la demande nécessitera une action et de la décision prise (vous n'avez pas accepté de recevoir les autres informations)."];
+  return mail(to, {
+    subject: SUBJECTS[message](r.number),
+    paragraphs: [
+      ...news(message),
+      ["Numéro de demande : ", { strong: r.number }],
+      [r.motif],
+      ...follow,
+      ...(message === "envoyee" && r.classicPhoto
+        ? [
+            [
+              "N'oubliez pas : imprimez le formulaire de dépôt de photo et de signature, collez-y votre photo, signez-le à l'encre noire et envoyez-le par courrier simple à : CTN, CS 80168, 53102 MAYENNE CEDEX.",
+            ] as Paragraph,
+          ]
+        : []),
+      ...(message === "envoyee" ? [informed] : []),
+    ],
+  });
+}

@@ -13,7 +13,7 @@ export function formInput(request: FastifyRequest): RawInput {
   return body && typeof body === "object" ? (body as RawInput) : {};
 }
 
-/** The page context; the CSRF token is made only if a form asks for it (no session for mere readers). */
+/** The page context; the CSRF token (and its cookie) is made only if a form asks for it. */
 export function pageContext(request: FastifyRequest, reply: FastifyReply, devTools: boolean): PageContext {
   let token: string | undefined;
   const session = request.session as FastifyRequest["session"] | undefined;

@@ -48,15 +48,13 @@ async function lossRequest(page: Page, javaScript: boolean, n: number) {
   await page.waitForURL(/\/etape\/1$/);
   expect(await page.locator(".fr-callout__text").innerText()).toContain("à la suite de la perte du précédent titre");
   await check(page);
-  // Nothing chosen yet: the errors are listed at the top.
+  // A loss asks only the categories and the visit (issue 7): nothing chosen yet, both are listed at the top.
+  expect(await page.locator('input[name="formationComplementaire"], input[name="francais"]').count()).toBe(0);
   await page.getByRole("button", { name: "Etape suivante >>" }).click();
-  expect(await page.locator("#error-summary li").count()).toBeGreaterThan(3);
+  expect(await page.locator("#error-summary li").count()).toBe(2);
   await check(page);
   await tick(page, "B");
-  for (const name of ["visiteMedicale", "francais", "vehiculeAmenage", "vision", "affection", "pension"]) {
-    await choose(page, name, name === "francais" ? "oui" : "non");
-  }
-  await tick(page, "Non, pas de formation complémentaire");
+  await choose(page, "visiteMedicale", "non");
   await page.getByRole("button", { name: "Etape suivante >>" }).click();
 
   // 2 État civil
@@ -96,7 +94,17 @@ async function lossRequest(page: Page, javaScript: boolean, n: number) {
   // 4 Photo / Signature
   await page.waitForURL(/\/etape\/4$/);
   await check(page);
+  const codeField = page.getByLabel(/^Code photo signature numérique/);
+  if (javaScript) {
+    // Issue 7: the code field shows only with the digital option.
+    expect(await codeField.isVisible()).toBe(false);
+    await tick(page, /^Je dispose d'une photo d'identité classique/);
+    expect(await codeField.isVisible()).toBe(false);
+    await tick(page, /^Je ne dispose pas encore de photo/);
+    expect(await codeField.isVisible()).toBe(false);
+  } else expect(await codeField.isVisible()).toBe(true);
   await tick(page, "Je dispose d'une photo et d'une signature numériques");
+  expect(await codeField.isVisible()).toBe(true);
   await page.getByLabel(/^Code photo signature numérique/).fill((await photoCode(live.t)).slice(0, 21));
   await page.getByRole("button", { name: "Etape suivante >>" }).click();
   expect(await page.locator("#codePhoto-message-error").innerText()).toContain("vous en avez saisi 21");
@@ -108,12 +116,12 @@ async function lossRequest(page: Page, javaScript: boolean, n: number) {
   expect(await page.locator("#title-identite").innerText()).toBe("Pièce d'identité (0 page / 2 pages maximum)");
   await check(page);
   await page.getByLabel(/^Ajouter un fichier : Pièce d'identité/).setInputFiles(join(files, "carte-identite.pdf"));
-  await page.locator("#piece-identite").locator("xpath=ancestor::form").getByRole("button", { name: "Joindre un fichier" }).click();
+  await page.locator('button[name="joindre"][value="identite"]').click();
   await page.waitForURL(/\/etape\/5$/);
   expect(await page.locator("#title-identite").innerText()).toBe("Pièce d'identité (2 pages / 2 pages maximum)");
   expect(await page.locator("main").innerText()).toContain("document valide");
   await page.getByLabel(/^Ajouter un fichier : Justificatif de domicile/).setInputFiles(join(files, "facture.png"));
-  await page.locator("#piece-domicile").locator("xpath=ancestor::form").getByRole("button", { name: "Joindre un fichier" }).click();
+  await page.locator('button[name="joindre"][value="domicile"]').click();
   await page.waitForURL(/\/etape\/5$/);
   await check(page);
   await page.getByLabel(/^Numéro du timbre fiscal électronique/).fill(await stamp(live.t));
@@ -163,6 +171,69 @@ describe("a loss request in a real browser", { timeout: 180_000 }, () => {
     const context = await newContext(chromium, false);
     try {
       await lossRequest(await context.newPage(), false, 102);
+    } finally {
+      await context.close();
+    }
+  });
+});
+
+describe("step 1 with JavaScript: only the chosen motif's précisions (seed 001: « Une fois le motif sélectionné, des précisions apparaissent »)", { timeout: 120_000 }, () => {
+  it("reveals the précisions of the chosen motif only, accessible in each state", async () => {
+    const context = await newContext(chromium, true);
+    try {
+      const page = await context.newPage();
+      const identifier = await createActiveAccount(live.t, new HttpBrowser(live.t.app, "192.0.2.103"), { email: "precisions@example.fr" });
+      await page.goto(`${live.url}/connexion`);
+      await page.getByLabel(/^Identifiant/).fill(identifier);
+      await page.locator("#password").fill(GOOD_PASSWORD);
+      await page.getByRole("button", { name: "ME CONNECTER" }).click();
+      await page.goto(`${live.url}/demandes/nouvelle`);
+      const visible = async () => {
+        const names: string[] = [];
+        for (const name of ["inscription", "fabrication", "examen", "formation", "amSeul"]) if (await page.locator(`input[name="${name}"]`).first().isVisible()) names.push(name);
+        return names;
+      };
+      // No motif yet: no précision, no heading for them.
+      expect(await visible()).toEqual([]);
+      expect(await page.getByRole("heading", { name: "Précisions selon le motif choisi" }).isVisible()).toBe(false);
+      await expectAccessible(page);
+
+      await tick(page, /^d'une inscription au permis nécessitant le passage d'un examen pratique/);
+      expect(await visible()).toEqual(["inscription"]);
+      expect(await page.getByRole("heading", { name: "Précisions selon le motif choisi" }).isVisible()).toBe(true);
+      await expectAccessible(page);
+
+      await tick(page, "d'une demande de fabrication d'un nouveau permis");
+      expect(await visible()).toEqual(["fabrication"]);
+      await tick(page, "à la suite de la réussite à l'examen du permis de conduire");
+      expect(await visible()).toEqual(["fabrication", "examen"]);
+      await expectAccessible(page);
+
+      // Another motif: the précisions of the former one go, even the nested ones.
+      await tick(page, /^d'une demande à la suite d'une suspension de permis/);
+      expect(await visible()).toEqual(["amSeul"]);
+      await tick(page, "d'une conversion de brevet militaire");
+      expect(await visible()).toEqual([]);
+      expect(await page.getByRole("heading", { name: "Précisions selon le motif choisi" }).isVisible()).toBe(false);
+      await expectAccessible(page);
+
+      // Back to an exam success: its précision comes back with the answer kept.
+      await tick(page, "d'une demande de fabrication d'un nouveau permis");
+      expect(await visible()).toEqual(["fabrication", "examen"]);
+
+      // The motif is created with what is shown; then step 4's code field follows the option chosen.
+      await tick(page, "à la suite de la perte du permis");
+      expect(await visible()).toEqual(["fabrication"]);
+      await tick(page, "pour une personne majeure ou mineure émancipée");
+      await page.getByRole("button", { name: "Etape suivante >>" }).click();
+      await page.waitForURL(/\/etape\/1$/);
+      expect(await page.locator(".fr-callout__text").innerText()).toContain("à la suite de la perte du précédent titre");
+      const id = /\/demandes\/([0-9a-f-]{36})\//.exec(page.url())![1]!;
+      await tick(page, "B");
+      await choose(page, "visiteMedicale", "non");
+      await page.getByRole("button", { name: "Etape suivante >>" }).click();
+      await page.waitForURL(/\/etape\/2$/);
+      expect(page.url()).toContain(id);
     } finally {
       await context.close();
     }

@@ -27,15 +27,39 @@ export async function stamp(t: TestApp): Promise<string> {
   return number!;
 }
 
-/** Posts one file to a step-5 upload form, as the browser's multipart form would. */
-export async function upload(browser: Browser, requestId: string, fields: Record<string, string>, file: { name: string; type: string; content: Buffer }, opts: { csrf?: string | false } = {}): Promise<Page> {
+/** The page shown after an upload, and the upload's own answer (a 303 to step 5, or a refusal). */
+export type UploadPage = Page & { answer: { status: number; location: string | undefined; connection: string | undefined } };
+
+/**
+ * Posts one file as step 5's form does: a multipart body whose first field is `_csrf` (from the
+ * last page unless given, or `csrf: false`), then for a complementary piece its type
+ * (`type-complementaire`), then the file in the input named after its piece (`fichier-<piece>`,
+ * `fichier-complementaire`), then `extra` fields (what else the form holds: stamp number...).
+ * Follows the redirect. `tokenInQuery` puts the token in the address instead (refused).
+ */
+export async function upload(
+  browser: Browser,
+  requestId: string,
+  fields: Record<string, string>,
+  file: { name: string; type: string; content: Buffer },
+  opts: { csrf?: string | false; tokenInQuery?: boolean; extra?: Record<string, string> } = {},
+): Promise<UploadPage> {
   const form = new FormData();
-  for (const [k, v] of Object.entries(fields)) form.append(k, v);
-  form.append("fichier", new Blob([new Uint8Array(file.content)], { type: file.type }), file.name);
+  const token = opts.csrf === false ? undefined : (opts.csrf ?? browser.lastPage?.csrf);
+  if (token && !opts.tokenInQuery) form.append("_csrf", token);
+  const additional = fields.additional === "oui";
+  if (additional) form.append("type-complementaire", fields.piece ?? "");
+  form.append(`fichier-${additional ? "complementaire" : fields.piece}`, new Blob([new Uint8Array(file.content)], { type: file.type }), file.name);
+  for (const [k, v] of Object.entries(opts.extra ?? {})) form.append(k, v);
+  form.append("joindre", additional ? "complementaire" : (fields.piece ?? ""));
   const encoded = new Response(form);
   const body = Buffer.from(await encoded.arrayBuffer());
-  const token = opts.csrf === false ? undefined : (opts.csrf ?? browser.lastPage?.csrf);
-  return browser.raw("POST", `/demandes/${requestId}/pieces${token ? `?_csrf=${encodeURIComponent(token)}` : ""}`, body, encoded.headers.get("content-type")!);
+  const query = token && opts.tokenInQuery ? `?_csrf=${encodeURIComponent(token)}` : "";
+  const answer = await browser.raw("POST", `/demandes/${requestId}/pieces${query}`, body, encoded.headers.get("content-type")!, false);
+  const location = typeof answer.headers.location === "string" ? answer.headers.location : undefined;
+  const connection = typeof answer.headers.connection === "string" ? answer.headers.connection : undefined;
+  const page = location?.startsWith("/") ? await browser.get(location) : answer;
+  return Object.assign(page, { answer: { status: answer.status, location, connection } });
 }
 
 export const STEP1_PERTE = {

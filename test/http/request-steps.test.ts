@@ -163,12 +163,27 @@ describe("step 1: the motif", () => {
     expect(form.html.querySelector('input[name="group"][value="permis_international"]')).toBeNull();
     expect(form.html.querySelector('input[name="group"][value="correction"]')).toBeNull();
     const refusal = "Une école de conduite ne peut pas déposer cette demande : seul le titulaire du permis peut la faire depuis son compte.";
-    for (const choice of [{ group: "permis_international" }, { group: "correction" }, { group: "fabrication", fabrication: "perte" }]) {
+    for (const choice of [{ group: "fabrication", fabrication: "perte" }]) {
       const page = await school.post("/demandes/nouvelle", { pour: "majeur", ...choice });
       expect(page.status).toBe(400);
       expect(fieldError(page, "group")).toBe(refusal);
       expect(summaryErrors(page)).toEqual([refusal]);
       expect(checked(page, "pour")).toEqual(["majeur"]);
+    }
+    // The two démarches of their own are not options of « Il s'agit » any more (seed 001's notification).
+    for (const group of ["permis_international", "correction"]) {
+      const page = await school.post("/demandes/nouvelle", { pour: "majeur", group });
+      expect(page.status).toBe(400);
+      expect(fieldError(page, "group")).toBe("Indiquez de quelle demande il s'agit.");
+    }
+    // Seed 001: "Ecole de conduite : vous ne devez pas utiliser les deux nouvelles démarches".
+    for (const path of ["permis-international", "correction"]) {
+      const start = await school.get(`/demandes/nouvelle/${path}`);
+      expect(start.status).toBe(403);
+      expect(start.text(".fr-alert--error")).toContain(refusal);
+      expect(start.html.querySelector(`form[action="/demandes/nouvelle/${path}"]`)).toBeNull();
+      const posted = await school.post(`/demandes/nouvelle/${path}`, { pour: "majeur", beneficiaire: "moi", numeroPermis: "12AB34567890" });
+      expect(posted.status).toBe(403);
     }
     const home = await school.get("/mon-espace");
     expect(home.text("#requests-table tbody")).toBe("Aucune demande à afficher");
@@ -182,7 +197,7 @@ describe("step 1: the motif", () => {
 describe("step 1: précisions", () => {
   it("asks for at least one category and every declaration, keeping what was ticked", async () => {
     const b = await newUser();
-    const id = await newDraft(b);
+    const id = await newDraft(b, PREMIER_PERMIS);
     const empty = await b.post(`/demandes/${id}/etape/1`, { action: "suivant" });
     expect(empty.status).toBe(400);
     expect(empty.url).toBe(`/demandes/${id}/etape/1`);
@@ -191,7 +206,7 @@ describe("step 1: précisions", () => {
     expect(fieldError(empty, "formationComplementaire")).toBe("Indiquez si le permis sera obtenu par formations complémentaires.");
     expect(summaryErrors(empty)).toHaveLength(8);
 
-    const partial = await b.post(`/demandes/${id}/etape/1`, { categories: ["A", "B"], visiteMedicale: "oui", formationComplementaire: "non", francais: "oui", vision: "non", action: "suivant" });
+    const partial = await b.post(`/demandes/${id}/etape/1`, { categories: ["A", "B"], visiteMedicale: "oui", formationComplementaire: "non", conduiteAccompagnee: "non", francais: "oui", vision: "non", action: "suivant" });
     expect(partial.status).toBe(400);
     expect(summaryErrors(partial)).toEqual([
       "Répondez par oui ou non : le candidat déclare devoir conduire un véhicule aménagé.",
@@ -218,6 +233,138 @@ describe("step 1: précisions", () => {
     const withC = await b.post(`/demandes/${id}/etape/1`, { ...STEP1_PERTE, categories: ["CE", "C"] });
     expect(fieldError(withC, "categories")).toBe("La catégorie C nécessite la catégorie B. La catégorie CE nécessite la catégorie B.");
     expectAt(await b.post(`/demandes/${id}/etape/1`, { ...STEP1_PERTE, categories: ["B", "C", "CE"], conduiteAccompagnee: "non" }), `/demandes/${id}/etape/2`);
+  });
+});
+
+describe("step 1 as the seeds show it (issue 7)", () => {
+  const radioLabels = (page: Page) =>
+    page.html.querySelectorAll('input[type="radio"]').map((input) => page.html.querySelector(`label[for="${input.getAttribute("id")}"]`)?.textContent.replace(/\s+/g, " ").trim());
+  const revealOf = (page: Page, name: string) => page.html.querySelector(`input[name="${name}"]`)?.closest("[data-reveal-when]");
+
+  it("never shows two radios with the same label, and puts each précision in the group of its motif (seed 001: « Une fois le motif sélectionné, des précisions apparaissent »)", async () => {
+    const b = await newUser();
+    const form = await b.get("/demandes/nouvelle");
+    const labels = radioLabels(form);
+    expect(labels.length).toBeGreaterThan(20);
+    expect(labels.filter((l, i) => labels.indexOf(l) !== i)).toEqual([]);
+    expect(labels.filter((l) => l === "d'un premier permis de conduire")).toHaveLength(1);
+    expect(revealOf(form, "inscription")?.getAttribute("data-reveal-when")).toBe("group=inscription");
+    expect(revealOf(form, "fabrication")?.getAttribute("data-reveal-when")).toBe("group=fabrication");
+    expect(revealOf(form, "examen")?.getAttribute("data-reveal-when")).toBe("fabrication=reussite_examen");
+    expect(revealOf(form, "formation")?.getAttribute("data-reveal-when")).toBe("fabrication=formation");
+    expect(revealOf(form, "amSeul")?.getAttribute("data-reveal-when")).toBe("group=invalidation_annulation group=suspension");
+    // Without JavaScript a first form shows every précision (nothing is hidden by the server)…
+    expect(form.html.querySelectorAll("[data-reveal-when][hidden]")).toHaveLength(0);
+    // …and no inline script: the reveal is app.js's (the CSP forbids inline scripts).
+    expect(form.html.querySelectorAll("script:not([src])")).toHaveLength(0);
+
+    // Sent back with a motif chosen, only that motif's précisions are shown.
+    const back = await b.post("/demandes/nouvelle", { beneficiaire: "moi", pour: "majeur", group: "fabrication", fabrication: "reussite_examen" });
+    expect(back.status).toBe(400);
+    expect(fieldError(back, "examen")).toBe("Indiquez s'il s'agit d'un premier permis ou d'une nouvelle catégorie.");
+    const shown = (name: string) => !revealOf(back, name)!.hasAttribute("hidden");
+    expect(["inscription", "fabrication", "examen", "formation", "amSeul"].map(shown)).toEqual([false, true, true, false, false]);
+  });
+
+  it("a loss asks neither « formations complémentaires » nor the candidate's declaration, and goes on with the categories and the visit", async () => {
+    const b = await newUser();
+    const id = await newDraft(b);
+    const step1 = await b.get(`/demandes/${id}/etape/1`);
+    expect(step1.html.querySelector('input[name="formationComplementaire"]')).toBeNull();
+    for (const name of ["francais", "vehiculeAmenage", "vision", "affection", "pension"]) expect(step1.html.querySelector(`input[name="${name}"]`)).toBeNull();
+    expect(step1.text("main")).not.toContain("Déclaration du candidat");
+    expect(step1.html.querySelector('input[name="visiteMedicale"]')).not.toBeNull();
+    expectAt(await b.post(`/demandes/${id}/etape/1`, { categories: ["B", "CE"], visiteMedicale: "non", action: "suivant" }), `/demandes/${id}/etape/2`);
+  });
+
+  it("refuses a « prorogation des catégories poids lourds » with no heavy category ticked", async () => {
+    const b = await newUser();
+    const id = await newDraft(b, { ...PERTE, fabrication: "prorogation_poids_lourds" });
+    const page = await b.post(`/demandes/${id}/etape/1`, { categories: ["B"], visiteMedicale: "non", action: "suivant" });
+    expect(page.status).toBe(400);
+    expect(fieldError(page, "categories")).toBe("La prorogation des catégories poids lourds concerne les catégories C1, C1E, C, CE, D1, D1E, D, DE : cochez celles de votre permis à proroger.");
+    expectAt(await b.post(`/demandes/${id}/etape/1`, { categories: ["B", "C"], visiteMedicale: "non", action: "suivant" }), `/demandes/${id}/etape/2`);
+  });
+
+  it("asks a brevet militaire whether a licence is already held, and asks the ASSR2 for a first title (seed 002)", async () => {
+    const b = await newUser();
+    const id = await newDraft(b, { beneficiaire: "moi", pour: "majeur", group: "brevet_militaire" });
+    const answers = { categories: ["B"], visiteMedicale: "non", formationComplementaire: "non", francais: "oui", vehiculeAmenage: "non", vision: "non", affection: "non", pension: "non", action: "suivant" };
+    const missing = await b.post(`/demandes/${id}/etape/1`, answers);
+    expect(fieldError(missing, "dejaTitulaire")).toBe("Indiquez si la personne est déjà titulaire d'un permis de conduire.");
+    expectAt(await b.post(`/demandes/${id}/etape/1`, { ...answers, dejaTitulaire: "non" }), `/demandes/${id}/etape/2`);
+    for (const [step, form] of [[2, { ...STEP2, naissanceAnnee: "1995" }], [3, STEP3], [4, { photoOption: "classique", action: "suivant" }]] as Array<[number, Form]>) {
+      expectAt(await b.post(`/demandes/${id}/etape/${step}`, form), `/demandes/${id}/etape/${step + 1}`);
+    }
+    const step5 = await b.get(`/demandes/${id}/etape/5`);
+    expect(step5.text("#title-assr")).toContain("ASSR2 ou ASR");
+    expect(step5.html.querySelector("#title-permis")).toBeNull();
+  });
+});
+
+describe("step 4: the code field", () => {
+  it("is in a part shown only with the digital option, and ignored without it", async () => {
+    const b = await newUser();
+    const id = await newDraft(b);
+    await fill(b, id, 3);
+    const step4 = await b.get(`/demandes/${id}/etape/4`);
+    const part = step4.html.querySelector('input[name="codePhoto"]')?.closest("[data-reveal-when]");
+    expect(part?.getAttribute("data-reveal-when")).toBe("photoOption=numerique");
+    expect(part?.hasAttribute("hidden")).toBe(false);
+    // "photo d'identité classique" with a (wrong) code typed: the code is ignored.
+    expectAt(await b.post(`/demandes/${id}/etape/4`, { photoOption: "classique", codePhoto: "123", action: "suivant" }), `/demandes/${id}/etape/5`);
+    const again = await b.get(`/demandes/${id}/etape/4`);
+    expect(again.html.querySelector('input[name="codePhoto"]')?.closest("[data-reveal-when]")?.hasAttribute("hidden")).toBe(true);
+  });
+});
+
+describe("step 5: the « Commentaire » of the diplôme (seed 001)", () => {
+  it("is kept with the step and shown in the récapitulatif", async () => {
+    const b = await newUser();
+    const id = await newDraft(b, { beneficiaire: "moi", pour: "majeur", group: "diplome_professionnel" });
+    const answers = { categories: ["B", "C"], dejaTitulaire: "oui", visiteMedicale: "non", formationComplementaire: "cap", francais: "oui", vehiculeAmenage: "non", vision: "non", affection: "non", pension: "non", action: "suivant" };
+    for (const [step, form] of [[1, answers], [2, STEP2], [3, STEP3], [4, { photoOption: "classique", action: "suivant" }]] as Array<[number, Form]>) {
+      expectAt(await b.post(`/demandes/${id}/etape/${step}`, form), `/demandes/${id}/etape/${step + 1}`);
+    }
+    const step5 = await b.get(`/demandes/${id}/etape/5`);
+    const comment = step5.html.querySelector("textarea#commentaire-diplome");
+    expect(comment?.getAttribute("form")).toBe("etape-form");
+    expect(step5.html.querySelector("form#etape-form")).not.toBeNull();
+    expect(step5.html.querySelector('label[for="commentaire-diplome"]')?.textContent).toContain("Commentaire");
+    const tooLong = await b.post(`/demandes/${id}/etape/5`, { "commentaire-diplome": "x".repeat(301), action: "suivant" });
+    expect(tooLong.status).toBe(400);
+    expect(fieldError(tooLong, "commentaire-diplome")).toBe("Le commentaire ne doit pas dépasser 300 caractères (vous en avez saisi 301).");
+    expect(tooLong.html.querySelector("textarea#commentaire-diplome")?.textContent).toBe("x".repeat(301));
+    for (const [piece, name] of [["identite", "cni.pdf"], ["domicile", "facture.png"], ["diplome", "cap.png"], ["permis", "permis.png"], ["avis_medical", "avis.png"]]) {
+      await upload(b, id, { piece: piece! }, name!.endsWith(".pdf") ? { name: name!, type: "application/pdf", content: await pdf(2) } : { name: name!, type: "image/png", content: PNG });
+    }
+    expectAt(await b.post(`/demandes/${id}/etape/5`, { "commentaire-diplome": "CAP conducteur routier, obtenu en juin 2026", action: "suivant" }), `/demandes/${id}/etape/6`);
+    const recap = await b.get(`/demandes/${id}/etape/6`);
+    expect(recap.text("main")).toContain("CAP conducteur routier, obtenu en juin 2026");
+  });
+});
+
+describe("two démarches of their own, from the account home (seed 001's notification, seed 004)", () => {
+  it("the account home links to them, and the international licence starts its own draft", async () => {
+    const b = await newUser();
+    const home = await b.get("/mon-espace");
+    const links = home.html.querySelectorAll("a").map((a) => [a.textContent.replace(/\s+/g, " ").trim(), a.getAttribute("href")]);
+    expect(links).toContainEqual(["Je demande un permis de conduire international", "/demandes/nouvelle/permis-international"]);
+    expect(links).toContainEqual(["Je souhaite signaler une erreur sur mon permis de conduire reçu il y a moins de 6 mois", "/demandes/nouvelle/correction"]);
+
+    const start = await b.get("/demandes/nouvelle/permis-international");
+    expect(start.status).toBe(200);
+    expect(start.html.querySelector('input[name="group"]')).toBeNull();
+    const missing = await b.post("/demandes/nouvelle/permis-international", { beneficiaire: "moi" });
+    expect(missing.status).toBe(400);
+    expect(fieldError(missing, "pour")).toBe("Indiquez pour quelle personne vous effectuez la demande.");
+    const created = await b.post("/demandes/nouvelle/permis-international", { beneficiaire: "moi", pour: "majeur" });
+    const id = /^\/demandes\/([0-9a-f-]{36})\/etape\/1$/.exec(created.url)?.[1];
+    expect(id).toBeDefined();
+    expect((await rowOf(id!)).motif).toBe("permis_international");
+    expect(created.text(".fr-callout__text")).toContain("Il s'agit d'une demande de permis de conduire international.");
+    expect(created.html.querySelector('input[name="categories"]')).toBeNull();
+    expectAt(await b.post(`/demandes/${id}/etape/1`, { numeroPermis: "", action: "suivant" }), `/demandes/${id}/etape/2`);
   });
 });
 

@@ -1,6 +1,6 @@
-import { and, asc, desc, eq, lt, sql } from "drizzle-orm";
+import { and, asc, count, desc, eq, inArray, lt, sql } from "drizzle-orm";
 import type { Executor } from "../client.ts";
-import { requestDocuments, requestNumbers, requests } from "../schema.ts";
+import { accounts, requestDocuments, requestNumbers, requests } from "../schema.ts";
 
 export type RequestRow = typeof requests.$inferSelect;
 export type DocumentRow = typeof requestDocuments.$inferSelect;
@@ -12,6 +12,21 @@ export async function insertRequest(db: Executor, values: { accountId: string; m
     .values({ accountId: values.accountId, motif: values.motif, data: values.data, createdAt: values.now, updatedAt: values.now })
     .returning();
   return row!;
+}
+
+/** Locks an account's row until the end of the transaction (serialises the creation of its drafts). */
+export async function lockAccount(db: Executor, accountId: string): Promise<boolean> {
+  const rows = await db.select({ id: accounts.id }).from(accounts).where(eq(accounts.id, accountId)).for("update");
+  return rows.length === 1;
+}
+
+/** How many drafts ("brouillon") the account has open. */
+export async function countDrafts(db: Executor, accountId: string): Promise<number> {
+  const [row] = await db
+    .select({ n: count() })
+    .from(requests)
+    .where(and(eq(requests.accountId, accountId), eq(requests.state, "brouillon")));
+  return Number(row?.n ?? 0);
 }
 
 /** The request if it belongs to `accountId` (anyone else gets nothing, as if it did not exist). */
@@ -95,5 +110,78 @@ export async function deleteDocument(db: Executor, requestId: string, id: string
     .delete(requestDocuments)
     .where(and(eq(requestDocuments.id, id), eq(requestDocuments.requestId, requestId)))
     .returning();
+  return row;
+}
+
+/* ---- antivirus ---- */
+
+export type ScanStatus = DocumentRow["scanStatus"];
+
+/**
+ * Claims up to `limit` pending documents due for a scan (several workers never claim the
+ * same row): each is leased until `now + leaseSeconds`, after which another worker may
+ * take it over (the scanning one died).
+ */
+export async function claimDueScans(db: Executor, now: Date, leaseSeconds: number, limit: number): Promise<DocumentRow[]> {
+  const leaseEnd = new Date(now.getTime() + leaseSeconds * 1000);
+  const result = await db.execute(sql`
+    UPDATE ${requestDocuments} SET scan_locked_until = ${leaseEnd.toISOString()}, scan_attempts = scan_attempts + 1
+    WHERE id IN (
+      SELECT id FROM ${requestDocuments}
+      WHERE scan_status = 'pending' AND scan_next_at <= ${now.toISOString()}
+        AND (scan_locked_until IS NULL OR scan_locked_until <= ${now.toISOString()})
+      ORDER BY scan_next_at, id
+      LIMIT ${limit}
+      FOR UPDATE SKIP LOCKED
+    )
+    RETURNING id`);
+  const ids = (result as unknown as { rows: Array<{ id: string }> }).rows.map((r) => r.id);
+  if (ids.length === 0) return [];
+  return db.select().from(requestDocuments).where(inArray(requestDocuments.id, ids)).orderBy(asc(requestDocuments.scanNextAt), asc(requestDocuments.id));
+}
+
+/** Records the verdict of a pending document; false if it was deleted or already decided meanwhile. */
+export async function markScanned(db: Executor, id: string, status: "clean" | "infected", now: Date): Promise<boolean> {
+  const rows = await db
+    .update(requestDocuments)
+    .set({ scanStatus: status, scannedAt: now, scanLockedUntil: null })
+    .where(and(eq(requestDocuments.id, id), eq(requestDocuments.scanStatus, "pending")))
+    .returning({ id: requestDocuments.id });
+  return rows.length === 1;
+}
+
+/** No verdict this time (clamd down): the document stays pending, retried at `retryAt`. */
+export async function postponeScan(db: Executor, id: string, retryAt: Date): Promise<void> {
+  await db
+    .update(requestDocuments)
+    .set({ scanNextAt: retryAt, scanLockedUntil: null })
+    .where(and(eq(requestDocuments.id, id), eq(requestDocuments.scanStatus, "pending")));
+}
+
+/** The documents of a request that may not be sent: still being scanned, or infected. */
+export async function countUnsafeDocuments(db: Executor, requestId: string): Promise<number> {
+  const [row] = await db
+    .select({ n: count() })
+    .from(requestDocuments)
+    .where(and(eq(requestDocuments.requestId, requestId), inArray(requestDocuments.scanStatus, ["pending", "infected"])));
+  return Number(row?.n ?? 0);
+}
+
+
+/* ---- licences produced (seed 004: a correction is matched to the request that produced the licence) ---- */
+
+/** Records the licence a request produced (the back-office, when the title is made). */
+export async function recordLicence(db: Executor, id: string, values: { number: string; issuedAt: Date }): Promise<boolean> {
+  const rows = await db
+    .update(requests)
+    .set({ licenceNumber: values.number, licenceIssuedAt: values.issuedAt })
+    .where(eq(requests.id, id))
+    .returning({ id: requests.id });
+  return rows.length === 1;
+}
+
+/** The account's own request that produced the licence `number`; another account's is never returned. */
+export async function findOwnRequestByLicence(db: Executor, accountId: string, number: string): Promise<RequestRow | undefined> {
+  const [row] = await db.select().from(requests).where(and(eq(requests.licenceNumber, number), eq(requests.accountId, accountId)));
   return row;
 }

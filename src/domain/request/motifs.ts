@@ -36,10 +36,19 @@ export const MOTIF_GROUPS = [
     label: "d'une demande à la suite d'une suspension de permis",
     hint: "à faire de préférence 7 jours avant la fin de la suspension, une fois la visite médicale passée",
   },
-  { value: "permis_international", label: "Je demande un permis de conduire international" },
-  { value: "correction", label: "Je souhaite signaler une erreur sur mon permis de conduire reçu il y a moins de 6 mois" },
 ] as const;
-export type MotifGroup = (typeof MOTIF_GROUPS)[number]["value"];
+
+/**
+ * Two démarches of their own, started from the account home and not options of "Il s'agit"
+ * (seed 001's notification: "les deux nouvelles démarches … présentes dans votre espace"; seed
+ * 004). SPEC §3 lists them under step 1: the seeds win. Not for driving schools.
+ */
+export const DEMARCHES = [
+  { value: "permis_international", label: "Je demande un permis de conduire international", path: "permis-international" },
+  { value: "correction", label: "Je souhaite signaler une erreur sur mon permis de conduire reçu il y a moins de 6 mois", path: "correction" },
+] as const;
+export type Demarche = (typeof DEMARCHES)[number]["value"];
+export type MotifGroup = (typeof MOTIF_GROUPS)[number]["value"] | Demarche;
 
 /** "S'agit-il" (inscription) */
 export const INSCRIPTION_TYPES = [
@@ -59,9 +68,13 @@ export const FABRICATION_REASONS = [
   { value: "formation", label: "à la suite d'une formation (AM, A, B96, levée du code restrictif 78)" },
 ] as const;
 
+/**
+ * After exam success (seed 002: "primo accédant, extension de catégorie"). Labels differ from the
+ * inscription's "d'un premier permis de conduire": never two radios with the same label on one page.
+ */
 export const EXAM_TYPES = [
-  { value: "premier_permis", label: "d'un premier permis de conduire" },
-  { value: "nouvelle_categorie", label: "d'une nouvelle catégorie" },
+  { value: "premier_permis", label: "premier permis de conduire (primo-accédant)" },
+  { value: "nouvelle_categorie", label: "nouvelle catégorie ajoutée à un permis existant (extension de catégorie)" },
 ] as const;
 
 export const TRAININGS = [

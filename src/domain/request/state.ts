@@ -1,3 +1,5 @@
+import { sixMonthsAfterCreation } from "../dates.ts";
+
 /**
  * Life of a request (SPEC §4, seed 004): its states, verbatim labels, who moves it where,
  * and what the user may do in each state. Pure: callers apply the transition in a transaction.
@@ -71,14 +73,11 @@ export function isRequestState(value: string): value is RequestState {
   return Object.hasOwn(REQUEST_STATES, value);
 }
 
-/** Every request is deleted 6 months after its creation, whatever its state (seed 004). */
+/**
+ * Every request is deleted 6 months after its creation, whatever its state (seed 004): on the
+ * Paris day 6 calendar months after the day it was created (31 August → 28/29 February), as
+ * the instant that day begins. One rule with the deletion job (src/domain/dates.ts).
+ */
 export function deletionDate(createdAt: Date): Date {
-  const d = new Date(createdAt);
-  const day = d.getUTCDate();
-  d.setUTCDate(1);
-  d.setUTCMonth(d.getUTCMonth() + 6);
-  // 31 August + 6 months is the last day of February, not 3 March.
-  const lastDay = new Date(Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + 1, 0)).getUTCDate();
-  d.setUTCDate(Math.min(day, lastDay));
-  return d;
+  return sixMonthsAfterCreation(createdAt);
 }

@@ -1,8 +1,22 @@
 import { emailError, field, fields, hasErrors, nameError, tidy, type FieldErrors, type FormResult, type RawInput } from "../forms.ts";
-import { ageOn, formatPartialDate, parsePartialDate, type PartialDate } from "./birthdate.ts";
-import { CATEGORIES, isCategory, minimumAge, missingPrerequisites, type Category } from "./categories.ts";
-import { BENEFICIAIRES, EXAM_TYPES, FABRICATION_REASONS, INSCRIPTION_TYPES, MOTIF_GROUPS, motifInfo, POUR, TRAININGS, type Beneficiaire, type MotifInfo, type Pour } from "./motifs.ts";
-import type { Nationalite } from "./pieces.ts";
+import { ageOn, parsePartialDate, type PartialDate } from "./birthdate.ts";
+import { CATEGORIES, isCategory, isHeavy, minimumAge, missingPrerequisites, type Category } from "./categories.ts";
+import { CORRECTION_ERRORS, parseCorrectionDetails } from "./correction.ts";
+import {
+  BENEFICIAIRES,
+  EXAM_TYPES,
+  FABRICATION_REASONS,
+  INSCRIPTION_TYPES,
+  MOTIF_GROUPS,
+  motifInfo,
+  POUR,
+  TRAININGS,
+  type Beneficiaire,
+  type Demarche,
+  type MotifInfo,
+  type Pour,
+} from "./motifs.ts";
+import { ASKS_HELD_LICENCE, MAX_PIECE_COMMENT, type Nationalite, type RequiredPiece } from "./pieces.ts";
 
 /**
  * The forms of the request's steps 1 to 5, parsed from raw input into typed values, or French
@@ -39,12 +53,15 @@ export interface MotifChoice {
   motif: string;
 }
 
-/** The first form of step 1 ("Il s'agit" and its precisions), which creates the draft. */
-export function parseMotifChoice(input: RawInput, accountKind: "particulier" | "professionnel"): FormResult<MotifChoice> {
+/**
+ * The first form of step 1 ("Il s'agit" and its precisions), which creates the draft. With
+ * `demarche`, the form of a démarche of its own (international licence): no "Il s'agit".
+ */
+export function parseMotifChoice(input: RawInput, accountKind: "particulier" | "professionnel", demarche?: Demarche): FormResult<MotifChoice> {
   const errors: FieldErrors = {};
   const beneficiaire = oneOf(BENEFICIAIRES, field(input, "beneficiaire"));
   const pour = oneOf(POUR, field(input, "pour"));
-  const group = oneOf(MOTIF_GROUPS, field(input, "group"));
+  const group = demarche ?? oneOf(MOTIF_GROUPS, field(input, "group"));
   if (accountKind === "particulier" && !beneficiaire) errors.beneficiaire = "Indiquez pour qui vous faites la demande.";
   if (!pour) errors.pour = "Indiquez pour quelle personne vous effectuez la demande.";
   if (!group) errors.group = "Indiquez de quelle demande il s'agit.";
@@ -72,11 +89,14 @@ export function parseMotifChoice(input: RawInput, accountKind: "particulier" | "
   }
   const info = motif ? motifInfo(motif) : undefined;
   if (info && accountKind === "professionnel" && !info.forSchools) {
-    errors.group = "Une école de conduite ne peut pas déposer cette demande : seul le titulaire du permis peut la faire depuis son compte.";
+    errors[demarche ? "demarche" : "group"] = SCHOOL_REFUSAL;
   }
   if (hasErrors(errors) || !pour || !motif) return { ok: false, errors };
   return { ok: true, value: { beneficiaire: beneficiaire ?? "tiers", pour, motif } };
 }
+
+/** Seed 001's notification: "Ecole de conduite : vous ne devez pas utiliser les deux nouvelles démarches". */
+export const SCHOOL_REFUSAL = "Une école de conduite ne peut pas déposer cette demande : seul le titulaire du permis peut la faire depuis son compte.";
 
 export interface Declarations {
   francais: boolean;
@@ -105,17 +125,24 @@ export const FORMATIONS_COMPLEMENTAIRES = [
   { value: "cap", label: "Oui, par un CAP/BEP/BAC PRO/TP" },
 ] as const;
 
-export const CORRECTION_ERRORS = [
-  { value: "etat_civil", label: "une faute d'orthographe ou de saisie sur mon état civil" },
-  { value: "categorie", label: "une mauvaise catégorie ou un oubli de catégorie" },
-  { value: "validite", label: "une erreur dans la date de validité du titre" },
-  { value: "mention", label: "une mention restrictive (boîte automatique) ou de droit supplémentaire (remorque lourde) oubliée" },
-] as const;
+export { CORRECTION_ERRORS };
 
 export interface Correction {
   numeroPermis: string;
-  dateReception: string; // JJ/MM/AAAA
+  /** The day the title was produced, JJ/MM/AAAA. */
+  dateReception: string;
   erreurs: string[];
+  /** The error, in the user's words. */
+  description: string;
+  /** "Numéro de demande" of the original request, whose photo and signature are taken again. */
+  demandeInitiale: string;
+}
+
+/** What a correction draft took from the original request when it was created (locked, like a motif). */
+export interface CorrectionOrigin {
+  numeroPermis: string;
+  dateReception: string;
+  demandeInitiale: string;
 }
 
 export interface Step1 {
@@ -126,17 +153,30 @@ export interface Step1 {
   conduiteAccompagnee: boolean;
   declarations: Declarations;
   numeroPermis: string;
+  /** Brevet militaire, diplôme professionnel: whether the person already holds a licence (undefined when not asked). */
+  dejaTitulaire?: boolean;
   correction?: Correction;
 }
 
-/** Which questions of step 1 a motif asks. */
+/**
+ * Which questions of step 1 a motif asks: only what it needs (seed 001 gives "formations
+ * complémentaires" and the "Déclaration du candidat" for inscriptions and exams — a candidate —,
+ * so a loss, a theft or a deterioration does not ask them; the visit is kept: a piece rule uses it).
+ */
 export function step1Questions(motif: MotifInfo) {
   const withCategories = motif.asksCategories && !motif.amOnly && motif.id !== "fabrication.formation.AM";
+  const demarche = motif.group === "correction" || motif.group === "permis_international";
   return {
     categories: withCategories,
     categoriesDetenues: withCategories && motif.holdsLicence && motif.newRights,
-    medical: motif.group !== "correction" && motif.group !== "permis_international",
+    medical: !demarche,
+    /** Lowers the minimum age of C and D (step 2): asked where new rights are given. */
+    formationComplementaire: withCategories && motif.newRights,
+    /** "Déclaration du candidat": a candidate to new rights (exam, formation, conversion, return after invalidation). */
+    declarations: motif.newRights,
     conduiteAccompagnee: motif.id === "inscription.premier_permis" || motif.id === "fabrication.reussite_examen.premier_permis",
+    /** Seed 002: ASSR2 for a first title — a brevet militaire or diplôme professionnel may be one. */
+    dejaTitulaire: ASKS_HELD_LICENCE.includes(motif.id),
     numeroPermis: motif.holdsLicence && motif.group !== "correction",
     correction: motif.group === "correction",
   };
@@ -144,18 +184,12 @@ export function step1Questions(motif: MotifInfo) {
 
 const LICENCE_NUMBER = /^[A-Z0-9]{6,20}$/;
 
-/** Received "less than 6 months ago": on or after the same day 6 calendar months back (end of month clamped). */
-function withinSixMonths(received: { year: number; month: number; day: number }, today: Date): boolean {
-  const limitMonth = today.getUTCMonth() - 6;
-  const limitYear = today.getUTCFullYear() + Math.floor(limitMonth / 12);
-  const month = ((limitMonth % 12) + 12) % 12;
-  const lastDay = new Date(Date.UTC(limitYear, month + 1, 0)).getUTCDate();
-  const limit = Date.UTC(limitYear, month, Math.min(today.getUTCDate(), lastDay));
-  return Date.UTC(received.year, received.month - 1, received.day) >= limit;
-}
-
-/** The "précisions" of step 1, once the motif is known. */
-export function parseStep1(input: RawInput, motif: MotifInfo, today: Date): FormResult<Step1> {
+/**
+ * The "précisions" of step 1, once the motif is known. A correction's licence number, reception
+ * day and original request come from `origin`, fixed when the draft was created.
+ */
+export function parseStep1(input: RawInput, motif: MotifInfo, today: Date, origin?: CorrectionOrigin): FormResult<Step1> {
+  void today;
   const q = step1Questions(motif);
   const errors: FieldErrors = {};
   const requested = fields(input, "categories").filter(isCategory);
@@ -164,6 +198,9 @@ export function parseStep1(input: RawInput, motif: MotifInfo, today: Date): Form
   const categoriesDetenues = q.categoriesDetenues ? CATEGORIES.filter((c) => held.includes(c)) : [];
   if (q.categories) {
     if (categories.length === 0) errors.categories = "Cochez au moins une catégorie de permis.";
+    else if (motif.id === "fabrication.prorogation_poids_lourds" && !categories.some(isHeavy)) {
+      errors.categories = `La prorogation des catégories poids lourds concerne les catégories ${CATEGORIES.filter(isHeavy).join(", ")} : cochez celles de votre permis à proroger.`;
+    }
     else if (!motif.duplicate) {
       const already = categories.filter((c) => categoriesDetenues.includes(c));
       const missing = missingPrerequisites(categories, categoriesDetenues);
@@ -175,9 +212,9 @@ export function parseStep1(input: RawInput, motif: MotifInfo, today: Date): Form
   const formationComplementaire = oneOf(FORMATIONS_COMPLEMENTAIRES, field(input, "formationComplementaire"));
   const conduiteAccompagnee = yesNo(input, "conduiteAccompagnee");
   const declarations: Partial<Declarations> = {};
-  if (q.medical) {
-    if (visiteMedicale === undefined) errors.visiteMedicale = "Indiquez si une visite médicale est nécessaire.";
-    if (q.categories && !formationComplementaire) errors.formationComplementaire = "Indiquez si le permis sera obtenu par formations complémentaires.";
+  if (q.medical && visiteMedicale === undefined) errors.visiteMedicale = "Indiquez si une visite médicale est nécessaire.";
+  if (q.formationComplementaire && !formationComplementaire) errors.formationComplementaire = "Indiquez si le permis sera obtenu par formations complémentaires.";
+  if (q.declarations) {
     for (const d of DECLARATIONS) {
       const v = yesNo(input, d.name);
       if (v === undefined) errors[d.name] = `Répondez par oui ou non : ${d.legend === "declare" ? "le candidat déclare" : "le candidat est"} ${d.label.split(" (")[0]}.`;
@@ -188,36 +225,21 @@ export function parseStep1(input: RawInput, motif: MotifInfo, today: Date): Form
   if (askedAac && conduiteAccompagnee === undefined) {
     errors.conduiteAccompagnee = "Indiquez si vous avez suivi l'apprentissage anticipé de la conduite.";
   }
-  const numeroPermis = field(input, "numeroPermis").replace(/\s+/g, "").toUpperCase();
-  if ((q.numeroPermis || q.correction) && numeroPermis !== "" && !LICENCE_NUMBER.test(numeroPermis)) {
+  const dejaTitulaire = q.dejaTitulaire ? yesNo(input, "dejaTitulaire") : undefined;
+  if (q.dejaTitulaire && dejaTitulaire === undefined) errors.dejaTitulaire = "Indiquez si la personne est déjà titulaire d'un permis de conduire.";
+  let numeroPermis = q.numeroPermis ? field(input, "numeroPermis").replace(/\s+/g, "").toUpperCase() : "";
+  if (numeroPermis !== "" && !LICENCE_NUMBER.test(numeroPermis)) {
     errors.numeroPermis = "Le numéro de permis se compose de 6 à 20 lettres et chiffres, tel qu'il figure sur votre permis.";
   }
   let correction: Correction | undefined;
   if (q.correction) {
-    if (numeroPermis === "") errors.numeroPermis = "Saisissez le numéro du permis à corriger.";
-    const erreurs = fields(input, "erreurs").filter((e) => CORRECTION_ERRORS.some((c) => c.value === e));
-    if (erreurs.length === 0) errors.erreurs = "Cochez l'erreur constatée sur votre permis.";
-    const date = parsePartialDate(field(input, "receptionJour"), field(input, "receptionMois"), field(input, "receptionAnnee"), today);
-    let dateReception = "";
-    if (!date.ok || date.date.day === 0 || date.date.month === 0) {
-      errors.reception = "Saisissez la date de réception du permis, au format JJ/MM/AAAA.";
-    } else {
-      dateReception = formatPartialDate(date.date);
-      if (!withinSixMonths(date.date, today)) {
-        errors.reception = "Votre permis a été reçu il y a plus de 6 mois : la correction en ligne n'est plus possible. Faites une demande de fabrication d'un nouveau permis pour détérioration.";
-      }
+    const details = parseCorrectionDetails(input);
+    if (!origin) errors.numeroPermis = "Saisissez le numéro du permis à corriger.";
+    if (!details.ok) Object.assign(errors, details.errors);
+    else if (origin) {
+      numeroPermis = origin.numeroPermis;
+      correction = { ...origin, ...details.value };
     }
-    const refusals: Array<[string, boolean | undefined, boolean, string]> = [
-      ["titreAMoi", yesNo(input, "titreAMoi"), true, "La correction ne s'applique pas à un titre qui n'est pas le vôtre."],
-      ["memeDepartement", yesNo(input, "memeDepartement"), true, "La correction ne s'applique pas si vous avez déménagé dans un autre département depuis votre demande initiale."],
-      ["demandeOrdinaire", yesNo(input, "demandeOrdinaire"), true, "La correction ne s'applique pas à une demande initiale d'échange de permis étranger ou de permis international."],
-      ["formatCarte", yesNo(input, "formatCarte"), true, "La correction ne s'applique qu'aux permis au format « carte bancaire » : pour un ancien permis, faites une demande de fabrication pour détérioration."],
-    ];
-    for (const [name, answer, expected, refusal] of refusals) {
-      if (answer === undefined) errors[name] = "Répondez par oui ou non.";
-      else if (answer !== expected) errors[name] = refusal;
-    }
-    correction = { numeroPermis, dateReception, erreurs };
   }
   if (hasErrors(errors)) return { ok: false, errors };
   return {
@@ -230,6 +252,7 @@ export function parseStep1(input: RawInput, motif: MotifInfo, today: Date): Form
       conduiteAccompagnee: askedAac ? (conduiteAccompagnee ?? false) : false,
       declarations: { francais: true, vehiculeAmenage: false, vision: false, affection: false, pension: false, ...declarations },
       numeroPermis,
+      ...(dejaTitulaire !== undefined ? { dejaTitulaire } : {}),
       ...(correction ? { correction } : {}),
     },
   };
@@ -450,7 +473,11 @@ export const PHOTO_OPTIONS = [
 
 export const PHOTO_CODE_LENGTH = 22;
 
-export type Photo = { option: "numerique"; code: string } | { option: "classique" };
+/**
+ * The photo and signature. "reprise": a correction takes those of its original request, which
+ * cannot be changed (seed 004: "La photo et la signature seront reprises de la téléprocédure initiale").
+ */
+export type Photo = { option: "numerique"; code: string } | { option: "classique" } | { option: "reprise"; demandeInitiale: string };
 
 export function parseStep4(input: RawInput): FormResult<Photo> {
   const option = field(input, "photoOption");
@@ -485,4 +512,27 @@ export function parseStampNumber(input: RawInput): FormResult<{ numeroTimbre: st
     return { ok: false, errors: { numeroTimbre: "Le numéro du timbre fiscal électronique comporte 16 chiffres, sans lettre." } };
   }
   return { ok: true, value: { numeroTimbre: number } };
+}
+
+/* ------------------------------------------------------------------ Step 5: comments on pieces */
+
+/** The name of a piece's "Commentaire" field at step 5. */
+export const commentField = (piece: string) => `commentaire-${piece}`;
+
+/**
+ * The "Commentaire" of each required piece that has one (seed 001: "Copie de diplôme - titre
+ * professionnel … Commentaire"): optional, kept as typed (tidied), at most MAX_PIECE_COMMENT characters.
+ */
+export function parsePieceComments(input: RawInput, pieces: readonly Pick<RequiredPiece, "id" | "comment">[]): FormResult<Record<string, string>> {
+  const errors: FieldErrors = {};
+  const comments: Record<string, string> = {};
+  for (const piece of pieces) {
+    if (!piece.comment) continue;
+    const name = commentField(piece.id);
+    const text = tidy(field(input, name));
+    if (text.length > MAX_PIECE_COMMENT) errors[name] = `Le commentaire ne doit pas dépasser ${MAX_PIECE_COMMENT} caractères (vous en avez saisi ${text.length}).`;
+    else if (text !== "") comments[piece.id] = text;
+  }
+  if (hasErrors(errors)) return { ok: false, errors };
+  return { ok: true, value: comments };
 }

@@ -7,6 +7,7 @@ import {
   FORMATIONS_COMPLEMENTAIRES,
   NATIONALITES,
   QUALITES_REPRESENTANT,
+  step1Questions,
   type Adresse,
   type EtatCivil,
   type Photo,
@@ -37,7 +38,7 @@ export interface RequestContent {
   etatCivil?: EtatCivil | undefined;
   adresse?: Adresse | undefined;
   photo?: Photo | undefined;
-  pieces: Array<RequiredPiece & { files: Array<{ name: string; pages: number }> }>;
+  pieces: Array<RequiredPiece & { files: Array<{ name: string; pages: number }>; commentaire?: string | undefined }>;
   additional: Array<{ label: string; name: string; pages: number }>;
   stampNumber?: string | undefined;
 }
@@ -61,18 +62,23 @@ export function summarize(c: RequestContent): SummarySection[] {
   if (s1) {
     if (s1.categories.length) motifRows.push({ label: "Catégorie(s) de permis demandée(s)", value: s1.categories.join(", ") });
     if (s1.categoriesDetenues.length) motifRows.push({ label: "Catégorie(s) déjà obtenue(s)", value: s1.categoriesDetenues.join(", ") });
-    if (c.motif.group !== "correction" && c.motif.group !== "permis_international") {
+    const q = step1Questions(c.motif);
+    if (s1.dejaTitulaire !== undefined) motifRows.push({ label: "Déjà titulaire d'un permis de conduire", value: yes(s1.dejaTitulaire) });
+    if (q.medical) {
       motifRows.push({ label: "Visite médicale", value: s1.visiteMedicale ? "La visite médicale est nécessaire" : "La visite médicale n'est pas nécessaire" });
-      if (s1.categories.length) motifRows.push({ label: "Formations complémentaires", value: labelOf(FORMATIONS_COMPLEMENTAIRES, s1.formationComplementaire) });
+      if (q.formationComplementaire) motifRows.push({ label: "Formations complémentaires", value: labelOf(FORMATIONS_COMPLEMENTAIRES, s1.formationComplementaire) });
       if (s1.conduiteAccompagnee) motifRows.push({ label: "Apprentissage anticipé de la conduite", value: "Oui" });
+    }
+    if (q.declarations) {
       for (const d of DECLARATIONS) {
         motifRows.push({ label: `Le candidat ${d.legend === "declare" ? "déclare" : "est"} ${d.label}`, value: yes(s1.declarations[d.name]) });
       }
     }
     if (s1.numeroPermis) motifRows.push({ label: "Numéro de permis", value: s1.numeroPermis });
     if (s1.correction) {
-      motifRows.push({ label: "Date de réception du permis", value: s1.correction.dateReception });
+      motifRows.push({ label: "Demande initiale", value: `Demande n° ${s1.correction.demandeInitiale}, permis produit le ${s1.correction.dateReception}` });
       motifRows.push({ label: "Erreur(s) constatée(s)", value: s1.correction.erreurs.map((e) => labelOf(CORRECTION_ERRORS, e)).join(" ; ") });
+      motifRows.push({ label: "Description de l'erreur", value: s1.correction.description });
     }
   }
   const sections: SummarySection[] = [{ title: "Motif de la demande du titre", step: 1, rows: motifRows }];
@@ -126,12 +132,14 @@ export function summarize(c: RequestContent): SummarySection[] {
       rows: [
         p.option === "numerique"
           ? { label: "Photo et signature numériques", value: `Code photo signature numérique ${p.code}` }
-          : { label: "Photo d'identité classique", value: "À coller sur le formulaire de dépôt de photo et de signature, à envoyer par courrier" },
+          : p.option === "reprise"
+            ? { label: "Photo et signature reprises", value: `Celles de la demande initiale n° ${p.demandeInitiale}, non modifiables` }
+            : { label: "Photo d'identité classique", value: "À coller sur le formulaire de dépôt de photo et de signature, à envoyer par courrier" },
       ],
     });
   }
 
-  const pieceRows: SummaryRow[] = c.pieces.map((piece) => ({
+  const pieceRows: SummaryRow[] = c.pieces.flatMap((piece) => [{
     label: piece.label,
     value:
       piece.kind === "stamp"
@@ -141,7 +149,7 @@ export function summarize(c: RequestContent): SummarySection[] {
         : piece.files.length
           ? piece.files.map((f) => `${f.name} (${f.pages} page${f.pages > 1 ? "s" : ""})`).join(", ")
           : "Aucun fichier",
-  }));
+  }, ...(piece.commentaire ? [{ label: `${piece.label} : commentaire`, value: piece.commentaire }] : [])]);
   for (const extra of c.additional) pieceRows.push({ label: `${extra.label} (pièce complémentaire)`, value: `${extra.name} (${extra.pages} page${extra.pages > 1 ? "s" : ""})` });
   sections.push({ title: "Pièces justificatives", step: 5, rows: pieceRows });
   return sections;

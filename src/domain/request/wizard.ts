@@ -60,6 +60,7 @@ export function factsOf(d: { motif: MotifInfo; pour: Pour; step1?: Step1 | undef
     nationalite: d.step2?.nationalite,
     departement: d.step3?.commune.departement,
     justificatifAuNom: d.step3?.justificatifAuNom,
+    dejaTitulaire: d.step1?.dejaTitulaire,
     on: d.on,
   };
 }

@@ -1,19 +1,19 @@
 import type { FastifyInstance } from "fastify";
-import { listNotifications } from "../../db/repositories/notifications.ts";
-import type { RequestRow } from "../../db/repositories/requests.ts";
-import { frozenContent, stateLabel } from "../../services/requests.ts";
+import { loadDashboard, type DashboardRequest } from "../../db/repositories/dashboard.ts";
+import { motifInfo } from "../../domain/request/motifs.ts";
+import { stateLabel } from "../../services/requests.ts";
 import { pageContext, sendPage } from "../http.ts";
 import { requireSignedIn, SESSION_COOKIE } from "../security/session.ts";
 import { AccountHomePage, type RequestRow as RequestLine } from "../views/pages/account.tsx";
 import type { WebDeps } from "../deps.ts";
 
 /** A line of "MES DEMANDES EN COURS", with the actions of its state (SPEC §4). */
-function line(row: RequestRow): RequestLine {
-  const sent = frozenContent(row);
-  const step2 = row.data.step2 ?? {};
+function line(row: DashboardRequest): RequestLine {
+  // A sent request shows its frozen état civil; a draft, its step 2 as typed.
+  const sent = row.frozenMotif !== null && motifInfo(row.frozenMotif) !== undefined;
   const text = (v: unknown) => (typeof v === "string" ? v.trim() : "");
-  const givenName = sent?.etatCivil?.prenoms[0] ?? text(step2.prenom1);
-  const familyName = sent?.etatCivil?.nomNaissance ?? text(step2.nomNaissance).toUpperCase();
+  const givenName = (sent ? row.frozenGivenName : null) ?? text(row.draftGivenName);
+  const familyName = (sent ? row.frozenFamilyName : null) ?? text(row.draftFamilyName).toUpperCase();
   const actions =
     row.state === "brouillon"
       ? [
@@ -38,11 +38,30 @@ function line(row: RequestRow): RequestLine {
   };
 }
 
+/** Lower case, no accents, single spaces: "Envoyée" and "envoyee" are one word. */
+function normalize(text: string): string {
+  return text.normalize("NFD").replace(/\p{M}/gu, "").toLowerCase().replace(/\s+/g, " ").trim();
+}
+
+/**
+ * "Rechercher dans la liste" (seed 001): the lines whose numéro, first name, name or state
+ * contain every word typed, in any order, ignoring case and accents.
+ */
+export function filterRequests(lines: RequestLine[], query: string): RequestLine[] {
+  const words = normalize(query).split(" ").filter(Boolean);
+  if (words.length === 0) return lines;
+  return lines.filter((l) => {
+    const haystack = normalize([l.number, l.givenName, l.familyName, l.state].join(" "));
+    return words.every((w) => haystack.includes(w));
+  });
+}
+
 /** The account home ("Mon espace"). */
 export async function accountRoutes(app: FastifyInstance, deps: WebDeps) {
   app.get("/mon-espace", { preHandler: requireSignedIn }, async (request, reply) => {
-    const account = await deps.accounts.findById(request.session.accountId!);
-    if (!account) {
+    // Everything the page shows comes in one statement (the session was read before: two in all).
+    const dashboard = await loadDashboard(deps.database.db, request.session.accountId!);
+    if (!dashboard) {
       // The account no longer exists: end this session.
       await request.session.destroy();
       reply.clearCookie(SESSION_COOKIE, { path: "/" });
@@ -50,8 +69,11 @@ export async function accountRoutes(app: FastifyInstance, deps: WebDeps) {
     }
     const flash = request.session.flash;
     delete request.session.flash;
-    const notifications = await listNotifications(deps.database.db, account.id);
+    const { account, notifications } = dashboard;
     const previous = request.session.previousLoginAt;
+    const raw = (request.query as { q?: unknown }).q;
+    const query = (typeof raw === "string" ? raw : "").trim().slice(0, 60);
+    const all = dashboard.requests.map(line);
     return sendPage(
       reply,
       <AccountHomePage
@@ -59,7 +81,9 @@ export async function accountRoutes(app: FastifyInstance, deps: WebDeps) {
         displayName={`${account.givenName} ${account.familyName}`}
         lastLoginAt={previous ? new Date(previous) : null}
         notifications={notifications}
-        requests={(await deps.requests.list(account.id)).map(line)}
+        requests={filterRequests(all, query)}
+        total={all.length}
+        query={query}
         flash={flash}
       />,
     );

@@ -1,16 +1,17 @@
 import type { FastifyInstance } from "fastify";
 import multipart from "@fastify/multipart";
-import { searchProviders } from "../../db/repositories/photo-codes.ts";
+import { waitInFrench } from "../../domain/throttle.ts";
+import { searchPhotographers } from "../../services/photographers.ts";
 import type { WebDeps } from "../deps.ts";
 import { pageContext, sendPage } from "../http.ts";
 import { PhotographersPage } from "../views/pages/photographers.tsx";
 
-/** The public list of approved photographers and booths, searchable by commune or postcode. */
+/** The public list of approved photographers and booths, searchable by commune or postcode: those of the commune first, then of its département. */
 export async function photographerPages(app: FastifyInstance, deps: WebDeps) {
   app.get("/photographes", async (request, reply) => {
     const query = String((request.query as { q?: unknown }).q ?? "").trim().slice(0, 60);
-    const providers = await searchProviders(deps.database.db, query);
-    return sendPage(reply, <PhotographersPage ctx={pageContext(request, reply, deps.devTools)} query={query} providers={providers} />);
+    const search = await searchPhotographers(deps.database.db, deps.places, query);
+    return sendPage(reply, <PhotographersPage ctx={pageContext(request, reply, deps.devTools)} query={query} search={search} />);
   });
 }
 
@@ -22,9 +23,20 @@ export async function photographerPages(app: FastifyInstance, deps: WebDeps) {
 export async function photographerApi(app: FastifyInstance, deps: WebDeps) {
   await app.register(multipart, { limits: { fileSize: 2 * 1024 * 1024, files: 2, fields: 0, parts: 2 }, throwFileSizeLimit: true });
   app.post("/api/photographes/depots", async (request, reply) => {
+    // Every try counts against the address before the key is looked at (a right key gives it back):
+    // wrong keys from one address are slowed down with growing delays.
+    const byAddress = ["photographerKeyIp", request.ip] as const;
+    const admission = await deps.throttle.take([byAddress]);
+    if (!admission.allowed) {
+      return reply
+        .code(429)
+        .header("retry-after", String(admission.waitSeconds))
+        .send({ error: `trop de tentatives avec une clé d'API invalide : réessayez dans ${waitInFrench(admission.waitSeconds)}` });
+    }
     const auth = request.headers.authorization ?? "";
     const provider = await deps.photoCodes.authenticate(auth.startsWith("Bearer ") ? auth.slice(7).trim() : undefined);
     if (!provider) return reply.code(401).header("www-authenticate", 'Bearer realm="photographes"').send({ error: "clé d'API absente ou invalide" });
+    await deps.throttle.refund(admission, byAddress);
     if (!request.isMultipart()) return reply.code(415).send({ error: "multipart/form-data attendu (champs photo et signature)" });
     const images: Record<string, Buffer> = {};
     try {

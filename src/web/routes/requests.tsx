@@ -1,21 +1,64 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import multipart from "@fastify/multipart";
-import { field, type FieldErrors } from "../../domain/forms.ts";
-import { POUR } from "../../domain/request/motifs.ts";
+import { field, type FieldErrors, type RawInput } from "../../domain/forms.ts";
+import { DEMARCHES, POUR } from "../../domain/request/motifs.ts";
 import { PIECE_TYPES, isPieceId } from "../../domain/request/pieces.ts";
 import { deletionDate, REQUEST_STATES, isRequestState } from "../../domain/request/state.ts";
 import { firstNameCount } from "../../domain/request/steps.ts";
 import { summarize } from "../../domain/request/summary.ts";
+import { waitInFrench } from "../../domain/throttle.ts";
 import { isStepNumber, type EditableStep, type StepNumber } from "../../domain/request/wizard.ts";
 import type { Account } from "../../db/repositories/accounts.ts";
-import { MAX_DOCUMENT_BYTES } from "../../services/documents.ts";
+import { DOCUMENT_ERRORS, MAX_DOCUMENT_BYTES } from "../../services/documents.ts";
+import { SCAN_ADVICE, SCAN_ADVICE_KEEP, type ScanIssue } from "../../services/scan-quality.ts";
 import { depositFormPdf, receiptPdf } from "../../services/pdf.ts";
-import { frozenContent, MAX_ADDITIONAL_PIECES, type Draft } from "../../services/requests.ts";
+import type { DocumentRow } from "../../db/repositories/requests.ts";
+import { ANTIVIRUS_MESSAGES } from "../../services/antivirus.ts";
+import { frozenContent, MAX_ADDITIONAL_PIECES, QUOTA_MESSAGES, type Draft } from "../../services/requests.ts";
 import type { WebDeps } from "../deps.ts";
 import { formInput, pageContext, sendPage } from "../http.ts";
+import { verifyMultipartCsrf } from "../security/csrf.ts";
+import { uuidParams } from "../security/ids.ts";
 import { requireSignedIn } from "../security/session.ts";
 import { DeleteDraftPage, RequestPage } from "../views/pages/requests.tsx";
-import { MotifChoicePage, Step1Page, Step2Page, Step3Page, Step4Page, Step5Page, Step6Page, Step7Page, type MultiValues } from "../views/pages/wizard.tsx";
+import { DemarcheStartPage, MotifChoicePage, Step1Page, Step2Page, Step3Page, Step4Page, Step5Page, Step6Page, Step7Page, type MultiValues, type ScanView } from "../views/pages/wizard.tsx";
+
+declare module "fastify" {
+  interface Session {
+    /** The outcome of the last upload, shown once by step 5 (POST/redirect/GET). */
+    upload?: UploadFlash;
+  }
+}
+
+/** An upload's outcome: the notice of a stored file, and/or the error of a piece ("additional": a complementary one). */
+type UploadFlash = { notice?: string; target?: string; error?: string };
+
+/** File inputs a step-5 form may hold: one per kind of piece, and the complementary one. */
+const MAX_FILE_INPUTS = Object.values(PIECE_TYPES).filter((t) => t.kind === "file").length + 1;
+
+const ONE_FILE_AT_A_TIME = "Un seul fichier est joint à la fois : choisissez de nouveau ce fichier, puis cliquez sur « Joindre un fichier ».";
+
+/** Step 5's own answers in its form's body: not the file inputs (a urlencoded body carries their file names) nor the upload's controls. */
+function stepFiveAnswers(input: RawInput): RawInput {
+  return Object.fromEntries(Object.entries(input).filter(([key]) => !key.startsWith("fichier-") && key !== "type-complementaire" && key !== "joindre"));
+}
+
+/** Reads a file part to its end without keeping it. */
+async function drain(stream: AsyncIterable<unknown>): Promise<void> {
+  for await (const chunk of stream) void chunk;
+}
+
+/** The readability advice of a file, measured at upload (scan-quality.ts): shown beside it; the file is kept. */
+function readabilityAdvice(document: DocumentRow): string[] | undefined {
+  if (document.scanStatus === "infected") return undefined;
+  const issues = (document.readability ?? []).filter((issue): issue is ScanIssue => Object.hasOwn(SCAN_ADVICE, issue));
+  return issues.length > 0 ? [...issues.map((issue) => SCAN_ADVICE[issue]), SCAN_ADVICE_KEEP] : undefined;
+}
+
+/** How the antivirus's state of a file is shown on step 5. */
+function scanView(document: DocumentRow): ScanView {
+  return document.scanStatus === "pending" || document.scanStatus === "infected" ? document.scanStatus : "ok";
+}
 
 /**
  * The request (SPEC §3): the 7-step wizard, documents, sending, the request's page and its
@@ -27,6 +70,8 @@ export async function requestRoutes(app: FastifyInstance, deps: WebDeps) {
     limits: { fileSize: MAX_DOCUMENT_BYTES, files: 1, fields: 5, fieldSize: 200, parts: 6 },
     throwFileSizeLimit: true,
   });
+  // A malformed request or document id is a 404, before any query.
+  app.addHook("onRequest", uuidParams("id", "doc"));
   app.addHook("preHandler", requireSignedIn);
 
   const ctx = (request: FastifyRequest, reply: FastifyReply) => pageContext(request, reply, deps.devTools);
@@ -61,7 +106,7 @@ export async function requestRoutes(app: FastifyInstance, deps: WebDeps) {
     const common = { ctx: c, requestId: id, errors: extra.errors ?? {}, notice: extra.notice, values };
     switch (step) {
       case 1:
-        return sendPage(reply, <Step1Page {...common} motif={draft.motif} pourLabel={POUR.find((p) => p.value === draft.choice.pour)!.label} />, status);
+        return sendPage(reply, <Step1Page {...common} motif={draft.motif} pourLabel={POUR.find((p) => p.value === draft.choice.pour)!.label} correction={draft.origin} />, status);
       case 2:
         return sendPage(
           reply,
@@ -72,18 +117,24 @@ export async function requestRoutes(app: FastifyInstance, deps: WebDeps) {
         return sendPage(reply, <Step3Page {...common} prefectures={prefectures} forSomeoneElse={draft.choice.beneficiaire === "tiers"} />, status);
       case 4:
         return sendPage(reply, <Step4Page {...common} />, status);
-      case 5:
+      case 5: {
+        // An infected file is refused with its message whenever the step is shown, until it is removed.
+        const infected = Object.fromEntries(
+          draft.documents.filter((d) => d.scanStatus === "infected").map((d) => [d.additional ? "upload-additional" : `piece-${d.piece}`, ANTIVIRUS_MESSAGES.infected(d.fileName)]),
+        );
         return sendPage(
           reply,
           <Step5Page
             {...common}
-            pieces={draft.pieces.map((p) => ({ ...p, files: p.files.map((f) => ({ id: f.id, name: f.fileName, pages: f.pages })) }))}
-            additional={draft.additional.map((f) => ({ id: f.id, name: f.fileName, pages: f.pages, label: isPieceId(f.piece) ? PIECE_TYPES[f.piece].label : f.piece }))}
+            errors={{ ...infected, ...common.errors }}
+            pieces={draft.pieces.map((p) => ({ ...p, files: p.files.map((f) => ({ id: f.id, name: f.fileName, pages: f.pages, scan: scanView(f), advice: readabilityAdvice(f) })) }))}
+            additional={draft.additional.map((f) => ({ id: f.id, name: f.fileName, pages: f.pages, label: isPieceId(f.piece) ? PIECE_TYPES[f.piece].label : f.piece, scan: scanView(f), advice: readabilityAdvice(f) }))}
             maxAdditional={MAX_ADDITIONAL_PIECES}
             upload={extra.upload}
           />,
           status,
         );
+      }
       case 6:
         return sendPage(reply, <Step6Page ctx={c} requestId={id} sections={summarize(requests.content(draft))} errors={extra.errors ?? {}} />, status);
       default:
@@ -96,7 +147,8 @@ export async function requestRoutes(app: FastifyInstance, deps: WebDeps) {
   app.get("/demandes/nouvelle", async (request, reply) => {
     const me = await account(request);
     const values: MultiValues = me.kind === "particulier" ? { beneficiaire: "moi" } : {};
-    return sendPage(reply, <MotifChoicePage ctx={ctx(request, reply)} professional={me.kind === "professionnel"} values={values} />);
+    const quota = (await requests.draftQuotaReached(me.id)) ? QUOTA_MESSAGES.drafts : undefined;
+    return sendPage(reply, <MotifChoicePage ctx={ctx(request, reply)} professional={me.kind === "professionnel"} values={values} quota={quota} />);
   });
 
   app.post("/demandes/nouvelle", async (request, reply) => {
@@ -106,8 +158,31 @@ export async function requestRoutes(app: FastifyInstance, deps: WebDeps) {
     if (result.kind === "invalid") {
       return sendPage(reply, <MotifChoicePage ctx={ctx(request, reply)} professional={me.kind === "professionnel"} errors={result.errors} values={input as MultiValues} />, 400);
     }
+    if (result.kind === "quota") {
+      return sendPage(reply, <MotifChoicePage ctx={ctx(request, reply)} professional={me.kind === "professionnel"} values={input as MultiValues} quota={result.error} />, 409);
+    }
     return reply.redirect(`/demandes/${result.id}/etape/1`, 303);
   });
+
+  /* ---- Two démarches of their own, from the account home (seed 001's notification, seed 004) ---- */
+
+  for (const d of DEMARCHES) {
+    app.get(`/demandes/nouvelle/${d.path}`, async (request, reply) => {
+      const me = await account(request);
+      const values: MultiValues = d.value === "permis_international" ? { beneficiaire: "moi" } : {};
+      return sendPage(reply, <DemarcheStartPage ctx={ctx(request, reply)} demarche={d.value} professional={me.kind === "professionnel"} values={values} />, me.kind === "professionnel" ? 403 : 200);
+    });
+
+    app.post(`/demandes/nouvelle/${d.path}`, async (request, reply) => {
+      const me = await account(request);
+      const input = formInput(request);
+      const result = d.value === "correction" ? await requests.createCorrection(me, input) : await requests.create(me, input, d.value);
+      if (result.kind === "created") return reply.redirect(`/demandes/${result.id}/etape/1`, 303);
+      const errors = result.kind === "invalid" ? result.errors : { demarche: result.error };
+      const status = me.kind === "professionnel" ? 403 : result.kind === "quota" ? 409 : 400;
+      return sendPage(reply, <DemarcheStartPage ctx={ctx(request, reply)} demarche={d.value} professional={me.kind === "professionnel"} errors={errors} values={input as MultiValues} />, status);
+    });
+  }
 
   /* ---- Steps 1 to 7 ---- */
 
@@ -133,6 +208,13 @@ export async function requestRoutes(app: FastifyInstance, deps: WebDeps) {
     const draft = (await requests.draft(request.session.accountId!, id))!;
     const access = requests.access(draft, step);
     if (access.kind === "redirect") return reply.redirect(`/demandes/${id}/etape/${access.step}`, 303);
+    // A correction has no step 4: the photo and signature are the original request's (seed 004).
+    if (step === 4 && draft.motif.group === "correction") return reply.redirect(`/demandes/${id}/etape/5`, 303);
+    if (step === 5 && request.session.upload) {
+      const { notice, target, error } = request.session.upload;
+      delete request.session.upload;
+      return renderStep(request, reply, draft, step, { notice: notice ?? takeFlash(request), ...(target && error ? { upload: { target, error } } : {}) });
+    }
     return renderStep(request, reply, draft, step, { notice: takeFlash(request) });
   });
 
@@ -140,7 +222,7 @@ export async function requestRoutes(app: FastifyInstance, deps: WebDeps) {
     const { id, step: stepText } = params(request);
     const step = Number(stepText);
     if (!isStepNumber(step) || step > 5) return notFound(reply);
-    const input = formInput(request);
+    const input = step === 5 ? stepFiveAnswers(formInput(request)) : formInput(request);
     const action = field(input, "action") || "suivant";
     const outcome = await requests.saveStep(request.session.accountId!, id, step as EditableStep, input, action);
     if (outcome.kind === "not_found") return notFound(reply);
@@ -151,54 +233,120 @@ export async function requestRoutes(app: FastifyInstance, deps: WebDeps) {
 
   /* ---- Documents ---- */
 
-  app.post("/demandes/:id/pieces", async (request, reply) => {
+  /**
+   * An upload: the multipart body of step 5's form (or of any form made like it), read in order.
+   * Its first field must be `_csrf`, checked before anything else is read; then the step's own
+   * fields (stamp number, comments: what is typed is saved, whichever button was pressed) and
+   * the file inputs, each named after its piece (`fichier-<piece>`, or `fichier-complementaire`
+   * after the `type-complementaire` list). The first chosen file is stored, streamed, within the
+   * 11 Mo limit. Every outcome is a 303 to step 5 (POST/redirect/GET), its message in the session's
+   * flash: reloading the page never sends the file again.
+   */
+  app.post("/demandes/:id/pieces", { config: { csrfInMultipartBody: true } }, async (request, reply) => {
     const { id } = params(request);
-    let file;
-    try {
-      file = await request.file();
-    } catch (error) {
-      const code = (error as { code?: string }).code;
-      if (code === "FST_INVALID_MULTIPART_CONTENT_TYPE") {
-        return sendUploadError(request, reply, id, "", "Le fichier doit être envoyé avec le formulaire de la page (format multipart/form-data).", 415);
+    const accountId = request.session.accountId!;
+    const back = (flash: UploadFlash) => {
+      request.session.upload = flash;
+      return reply.redirect(`/demandes/${id}/etape/5`, 303);
+    };
+    // A body that is not multipart was checked by the CSRF preHandler (its `_csrf` field).
+    if (!request.isMultipart()) return back({ target: "additional", error: "Le fichier doit être envoyé avec le formulaire de la page (format multipart/form-data)." });
+    const parts = request.parts({ limits: { fileSize: MAX_DOCUMENT_BYTES, files: MAX_FILE_INPUTS, fields: 40, fieldSize: 4096, parts: 80 } });
+    const iterator = parts[Symbol.asyncIterator]();
+    const first = await iterator.next();
+    const token = !first.done && first.value.type === "field" && first.value.fieldname === "_csrf" && typeof first.value.value === "string" ? first.value.value : undefined;
+    if (!verifyMultipartCsrf(app, request, reply, token)) {
+      // Nothing more of the body is read.
+      reply.header("connection", "close");
+      return reply;
+    }
+    // Uploads per account and per hour, counted before any file is read (src/domain/throttle.ts: uploadAccount).
+    const admission = await deps.throttle.take([["uploadAccount", accountId]]);
+    if (!admission.allowed) {
+      reply.header("retry-after", String(admission.waitSeconds)).header("connection", "close");
+      return back({ target: "additional", error: `Vous avez envoyé beaucoup de fichiers en peu de temps : réessayez dans ${waitInFrench(admission.waitSeconds)}.` });
+    }
+
+    const typed: Record<string, string> = {};
+    let additionalType = "";
+    let pressed = "";
+    let outcome: { target: string; result: Awaited<ReturnType<typeof requests.addDocument>> } | undefined;
+    let skipped: string | undefined;
+    let tooLarge = false;
+    for (let next = await iterator.next(); !next.done; next = await iterator.next()) {
+      const part = next.value;
+      if (part.type === "field") {
+        const value = typeof part.value === "string" ? part.value : "";
+        if (part.fieldname === "type-complementaire") additionalType = value;
+        else if (part.fieldname === "joindre") pressed = value;
+        else if (part.fieldname !== "_csrf" && part.fieldname !== "action") typed[part.fieldname] = value;
+        continue;
       }
-      throw error;
-    }
-    if (!file) return sendUploadError(request, reply, id, "", "Choisissez un fichier à joindre.", 400);
-    const fields = file.fields as Record<string, { value?: unknown } | undefined>;
-    const piece = String(fields.piece?.value ?? "");
-    const additional = fields.additional?.value === "oui";
-    const outcome = await requests.addDocument(request.session.accountId!, id, { piece, additional }, file.filename, file.file);
-    if (outcome.kind === "not_found") return notFound(reply);
-    if (outcome.kind === "refused") {
-      const tooLarge = file.file.truncated;
+      const target = part.fieldname.startsWith("fichier-") ? part.fieldname.slice("fichier-".length) : "";
+      // An input left empty, a second file, or a file of no known input: read past, not kept.
+      if (part.filename === "" || outcome || !target) {
+        if (part.filename !== "" && target) skipped = target;
+        await drain(part.file);
+        if (part.file.truncated) {
+          tooLarge = true;
+          break;
+        }
+        continue;
+      }
+      const additional = target === "complementaire";
+      const result = await requests.addDocument(accountId, id, { piece: additional ? additionalType : target, additional }, part.filename, part.file);
+      outcome = { target: additional ? "additional" : target, result };
+      if (result.kind === "not_found") return notFound(reply);
       // The rest of an oversized upload is not read: the connection is closed after the answer.
-      if (tooLarge) reply.header("connection", "close");
-      return sendUploadError(request, reply, id, additional ? "additional" : piece, outcome.error, tooLarge ? 413 : 400);
+      if (part.file.truncated) {
+        tooLarge = true;
+        break;
+      }
     }
-    request.session.flash = `« ${outcome.document.fileName} » : document valide.`;
-    return reply.redirect(`/demandes/${id}/etape/5`, 303);
+    if (tooLarge) reply.header("connection", "close");
+    // What was typed on the page is kept (an oversized upload is cut short: the fields after it are lost).
+    if (Object.keys(typed).length > 0) await requests.saveStep(accountId, id, 5, typed, "enregistrer");
+    if (!outcome) {
+      if (tooLarge) return back({ target: "additional", error: DOCUMENT_ERRORS.size });
+      return back({ target: pressed === "complementaire" ? "additional" : pressed || "additional", error: "Choisissez un fichier à joindre." });
+    }
+    const { result, target } = outcome;
+    if (result.kind === "refused") return back({ target, error: result.error });
+    if (result.kind !== "ok") return notFound(reply);
+    // With an antivirus, a file is « valide » only once scanned: until then it is shown « Analyse en cours ».
+    const notice =
+      result.document.scanStatus === "pending"
+        ? `« ${result.document.fileName} » : fichier reçu, analyse antivirus en cours.`
+        : `« ${result.document.fileName} » : document valide.`;
+    return back({ notice, ...(skipped ? { target: skipped === "complementaire" ? "additional" : skipped, error: ONE_FILE_AT_A_TIME } : {}) });
   });
 
-  async function sendUploadError(request: FastifyRequest, reply: FastifyReply, id: string, target: string, error: string, status: number) {
-    const draft = await requests.draft(request.session.accountId!, id);
-    if (!draft) return notFound(reply);
-    return renderStep(request, reply, draft, 5, { upload: { target: target || "additional", error } }, status);
-  }
+  // The upload's address, opened (an old bookmark, a reload after a refusal): back to the step.
+  app.get("/demandes/:id/pieces", async (request, reply) => reply.redirect(`/demandes/${params(request).id}/etape/5`, 303));
 
   app.get("/demandes/:id/pieces/:doc", async (request, reply) => {
     const { id, doc } = params(request);
     const opened = await requests.openDocument(request.session.accountId!, id, doc!);
     if (!opened) return notFound(reply);
+    // Shown in the browser: sandboxed (no script of a PDF or anything else runs with the
+    // service's origin, issue 6) on top of the site's policy (set by helmet on the raw response).
+    const policy = reply.raw.getHeader("content-security-policy");
     return reply
       .type(opened.document.mime)
       .header("content-disposition", `inline; filename="${opened.document.fileName.replace(/[^\w.() -]/g, "_")}"`)
       .header("cache-control", "private, no-store")
+      .header("content-security-policy", typeof policy === "string" && policy ? `${policy}; sandbox` : "sandbox")
+      .header("x-content-type-options", "nosniff")
       .send(opened.content);
   });
 
   app.post("/demandes/:id/pieces/:doc/supprimer", async (request, reply) => {
     const { id, doc } = params(request);
     if (!(await requests.removeDocument(request.session.accountId!, id, doc!))) return notFound(reply);
+    // "Supprimer" belongs to step 5's form: what is typed there (stamp number, comments) is kept.
+    const typed = stepFiveAnswers(formInput(request));
+    delete typed._csrf;
+    if (Object.keys(typed).length > 0) await requests.saveStep(request.session.accountId!, id, 5, typed, "enregistrer");
     request.session.flash = "Le fichier a été supprimé.";
     return reply.redirect(`/demandes/${id}/etape/5`, 303);
   });

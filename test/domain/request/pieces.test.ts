@@ -110,7 +110,7 @@ describe("requiredPieces for every motif (base person)", () => {
     "fabrication.formation.levee_78": ["identite", "domicile", "permis", "formation"],
     brevet_militaire: ["identite", "domicile", "brevet"],
     diplome_professionnel: ["identite", "domicile", "diplome"],
-    invalidation_annulation: ["identite", "domicile", "avis_medical"],
+    invalidation_annulation: ["identite", "domicile", "avis_medical", "cepc"],
     "invalidation_annulation.am": ["identite", "domicile", "avis_medical"],
     suspension: ["identite", "domicile", "avis_medical"],
     "suspension.am": ["identite", "domicile", "avis_medical"],
@@ -205,11 +205,18 @@ describe("JDC: French nationals aged 16 to 24, on motifs leading to new rights",
 describe("one fact varied at a time", () => {
   it.each<{ name: string; motif: string; over: Partial<RequestFacts>; added: PieceId[]; reason: string }>([
     {
-      name: "nationality autre → sejour",
+      name: "nationality autre → sejour (seed 002: « Justificatif de la régularité du séjour et de la résidence normale le cas échéant »)",
       motif: "fabrication.deterioration",
       over: { nationalite: "autre" },
       added: ["sejour"],
-      reason: "parce que vous n'êtes pas ressortissant de l'Union européenne, de l'Espace économique européen ou de la Suisse",
+      reason: "parce que vous n'êtes pas ressortissant de l'Union européenne, de l'Espace économique européen ou de la Suisse : titre de séjour et résidence normale en France",
+    },
+    {
+      name: "nationality ue → sejour for the normal residence (seed 003: « Un justificatif de la régularité du séjour et de la résidence normale le cas échéant »)",
+      motif: "fabrication.deterioration",
+      over: { nationalite: "ue" },
+      added: ["sejour"],
+      reason: "parce que vous n'êtes pas de nationalité française : justifiez de votre résidence normale en France (au moins 185 jours par an)",
     },
     {
       name: "proof not in own name → hebergement + identite_hebergeant",
@@ -286,10 +293,10 @@ describe("one fact varied at a time", () => {
 
   it.each<{ nationalite: RequestFacts["nationalite"]; expected: boolean }>([
     { nationalite: "francaise", expected: false },
-    { nationalite: "ue", expected: false },
+    { nationalite: "ue", expected: true },
     { nationalite: "autre", expected: true },
     { nationalite: undefined, expected: false },
-  ])("nationality $nationalite → sejour: $expected", ({ nationalite, expected }) => {
+  ])("nationality $nationalite → sejour: $expected (seed 002: « Justificatif de la régularité du séjour et de la résidence normale le cas échéant »)", ({ nationalite, expected }) => {
     expect(ids(requiredPieces(facts("fabrication.perte", { nationalite }))).includes("sejour")).toBe(expected);
   });
 });
@@ -418,13 +425,10 @@ describe("reasons are merged, order is stable", () => {
     expect(p?.reasons).toEqual(["parce que vous demandez la catégorie C"]);
   });
 
-  it("suspension with a heavy category and a visit: three reasons", () => {
+  it("suspension with a heavy category and a visit: the suspension and the visit (seed 000 gives heavy categories only for « expiration » and « renouveler votre permis poids lourds »)", () => {
     const p = piece(requiredPieces(facts("suspension", { categories: ["D"], visiteMedicale: true })), "avis_medical");
-    expect(p?.reasons).toEqual([
-      "parce que vous demandez la catégorie D",
-      "parce que votre permis a été suspendu",
-      "parce que vous avez indiqué qu'une visite médicale est nécessaire",
-    ]);
+    expect(p?.reasons).toEqual(["parce que votre permis a été suspendu", "parce que vous avez indiqué qu'une visite médicale est nécessaire"]);
+    expect(p?.label).toBe("Avis médical d'un médecin agréé (CERFA 14880*01)");
   });
 
   it("everything at once: each piece appears once, in PIECE_IDS order", () => {
@@ -463,5 +467,76 @@ describe("reasons are merged, order is stable", () => {
     const a = requiredPieces(facts("inscription.ajout_categories", { categories: ["C", "BE"] }));
     const b = requiredPieces(facts("inscription.ajout_categories", { categories: ["BE", "C"] }));
     expect(ids(a)).toEqual(ids(b));
+  });
+});
+
+/* ------------------------------------------------------------------ issue 7: the rules as the seeds say them */
+
+describe("avis médical with heavy categories, motif by motif (seed 000, 5 and seed 003)", () => {
+  const SEED_000 =
+    "seed 000: « Si votre permis a atteint la date limite d'expiration ou pour renouveler votre permis poids lourds … joindre le scan du CERFA 14880*01 complété (permis C et D uniquement) »";
+  const SEED_003 = "seed 003: « Visite médicale (pour C CE D ou annulation) »";
+  it.each<{ motif: string; category: Category; expected: boolean; seed: string }>([
+    { motif: "fabrication.expiration", category: "C", expected: true, seed: SEED_000 },
+    { motif: "fabrication.expiration", category: "D", expected: true, seed: SEED_000 },
+    { motif: "fabrication.expiration", category: "B", expected: false, seed: SEED_000 },
+    { motif: "fabrication.prorogation_poids_lourds", category: "CE", expected: true, seed: SEED_000 },
+    { motif: "fabrication.perte", category: "C", expected: false, seed: "seed 000, 1: « Si vous avez perdu votre permis de conduire » asks no medical visit" },
+    { motif: "fabrication.perte", category: "CE", expected: false, seed: "seed 000, 1: « Si vous avez perdu votre permis de conduire » asks no medical visit" },
+    { motif: "fabrication.vol", category: "D", expected: false, seed: "seed 000, 2: « Si vous vous êtes fait voler votre permis de conduire » asks no medical visit" },
+    { motif: "fabrication.deterioration", category: "C", expected: false, seed: "seed 000, 3: « Si vous avez un permis détérioré » asks only the scan of the licence" },
+    { motif: "fabrication.changement_etat_civil", category: "D", expected: false, seed: "seed 000, 4: « Si votre état-civil a changé » asks only the livret de famille or the jugement" },
+    { motif: "inscription.ajout_categories", category: "C", expected: true, seed: SEED_003 },
+    { motif: "fabrication.reussite_examen.nouvelle_categorie", category: "D", expected: true, seed: SEED_003 },
+  ])("$motif with $category → avis_medical: $expected ($seed)", ({ motif: id, category, expected }) => {
+    const p = piece(requiredPieces(facts(id, { categories: [category] })), "avis_medical");
+    expect(p !== undefined).toBe(expected);
+    if (p) expect(p.reasons).toContain(id === "fabrication.prorogation_poids_lourds" ? "parce que vous demandez la prorogation des catégories poids lourds" : `parce que vous demandez la catégorie ${category}`);
+  });
+
+  it.each<{ name: string; over: Partial<RequestFacts>; reason: string }>([
+    { name: "« visite médicale = Oui » (seed 001)", over: { visiteMedicale: true }, reason: "parce que vous avez indiqué qu'une visite médicale est nécessaire" },
+  ])("a loss with C still asks it for $name", ({ over, reason }) => {
+    expect(piece(requiredPieces(facts("fabrication.perte", { categories: ["C"], ...over })), "avis_medical")?.reasons).toEqual([reason]);
+  });
+});
+
+describe("CEPC after invalidation or annulation (seed 002)", () => {
+  const SEED = "seed 002: « Demande de titre en cas de réussite à l'examen du permis de conduire : primo accédant, extension de catégorie, retour au permis après invalidation ou annulation »";
+  it.each<{ motif: string; cepc: boolean }>([
+    { motif: "invalidation_annulation", cepc: true },
+    { motif: "invalidation_annulation.am", cepc: false },
+    { motif: "suspension", cepc: false },
+  ])(`$motif → cepc: $cepc, with the avis médical (${SEED})`, ({ motif: id, cepc }) => {
+    const pieces = requiredPieces(facts(id));
+    expect(piece(pieces, "cepc")?.reasons).toEqual(cepc ? ["parce que vous demandez votre titre après la réussite à l'examen, pour le retour au permis après invalidation ou annulation"] : undefined);
+    expect(ids(pieces)).toContain("avis_medical");
+  });
+});
+
+describe("ASSR2 ou ASR for any first title (seed 002: « ASSR2 ou ASR pour la première obtention d'un titre d'une personne née à compter du 1er janvier 1988 »)", () => {
+  it.each<{ motif: string; dejaTitulaire: boolean | undefined; birthdate: PartialDate; assr: boolean; permis: boolean }>([
+    { motif: "brevet_militaire", dejaTitulaire: false, birthdate: born("1995-05-01"), assr: true, permis: false },
+    { motif: "brevet_militaire", dejaTitulaire: true, birthdate: born("1995-05-01"), assr: false, permis: true },
+    { motif: "brevet_militaire", dejaTitulaire: false, birthdate: born("1987-12-31"), assr: false, permis: false },
+    { motif: "brevet_militaire", dejaTitulaire: undefined, birthdate: born("1995-05-01"), assr: false, permis: false },
+    { motif: "diplome_professionnel", dejaTitulaire: false, birthdate: born("1988-01-01"), assr: true, permis: false },
+    { motif: "diplome_professionnel", dejaTitulaire: true, birthdate: born("1988-01-01"), assr: false, permis: true },
+    { motif: "fabrication.perte", dejaTitulaire: false, birthdate: born("1995-05-01"), assr: false, permis: false },
+  ])("$motif, déjà titulaire $dejaTitulaire, born $birthdate.year → assr: $assr, permis: $permis", ({ motif: id, dejaTitulaire, birthdate, assr, permis }) => {
+    const list = ids(requiredPieces(facts(id, { dejaTitulaire, birthdate })));
+    expect(list.includes("assr")).toBe(assr);
+    expect(list.includes("permis")).toBe(permis);
+  });
+});
+
+describe("« Copie de diplôme - titre professionnel » has a « Commentaire » (seed 001, step 5)", () => {
+  it("the diplôme piece, and only it, carries a comment field", () => {
+    expect(piece(requiredPieces(facts("diplome_professionnel")), "diplome")?.comment).toBe(true);
+    for (const m of MOTIFS) for (const p of requiredPieces(facts(m.id))) if (p.id !== "diplome") expect(p.comment).toBeUndefined();
+  });
+
+  it("the séjour piece is named as seeds 002 and 003 name it", () => {
+    expect(PIECE_TYPES.sejour.label).toBe("Justificatif de la régularité du séjour et de la résidence normale");
   });
 });

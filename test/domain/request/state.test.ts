@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { formatDate } from "../../../src/domain/dates.ts";
 import {
   REQUEST_STATES,
   deletionDate,
@@ -104,14 +105,17 @@ describe("editableByUser: only a draft, or a request to complete", () => {
 });
 
 describe("deletionDate: 6 months after creation", () => {
-  it.each<{ created: string; expected: string }>([
-    { created: "2026-01-15T10:30:00.000Z", expected: "2026-07-15T10:30:00.000Z" },
-    { created: "2026-11-22T12:00:00.000Z", expected: "2027-05-22T12:00:00.000Z" },
-    { created: "2026-07-01T00:00:00.000Z", expected: "2027-01-01T00:00:00.000Z" },
-    { created: "2026-12-30T23:59:59.000Z", expected: "2027-06-30T23:59:59.000Z" },
-    { created: "2027-08-28T08:00:00.000Z", expected: "2028-02-28T08:00:00.000Z" },
-  ])("created $created → deleted $expected", ({ created, expected }) => {
+  // The Paris day 6 calendar months after the Paris day of creation, from its first instant:
+  // the date shown never moves by an hour across the daylight-saving change (src/domain/dates.ts).
+  it.each<{ created: string; shown: string; expected: string }>([
+    { created: "2026-01-15T10:30:00.000Z", shown: "15/07/2026", expected: "2026-07-14T22:00:00.000Z" },
+    { created: "2026-11-22T12:00:00.000Z", shown: "22/05/2027", expected: "2027-05-21T22:00:00.000Z" },
+    { created: "2026-07-01T00:00:00.000Z", shown: "01/01/2027", expected: "2026-12-31T23:00:00.000Z" },
+    { created: "2026-12-30T23:59:59.000Z", shown: "30/06/2027", expected: "2027-06-29T22:00:00.000Z" }, // 31/12 in Paris
+    { created: "2027-08-28T08:00:00.000Z", shown: "28/02/2028", expected: "2028-02-27T23:00:00.000Z" },
+  ])("created $created → deleted on $shown", ({ created, shown, expected }) => {
     expect(deletionDate(new Date(created)).toISOString()).toBe(expected);
+    expect(formatDate(deletionDate(new Date(created)))).toBe(shown);
   });
 
   it("does not change the creation date it is given", () => {
@@ -122,6 +126,7 @@ describe("deletionDate: 6 months after creation", () => {
 
   // Six calendar months after 31 August is the last day of February ("31 February" must not roll over into March).
   it("created on 31 August → deleted on the last day of February, not in March", () => {
-    expect(deletionDate(new Date("2026-08-31T09:00:00Z")).toISOString()).toBe("2027-02-28T09:00:00.000Z");
+    expect(formatDate(deletionDate(new Date("2026-08-31T09:00:00Z")))).toBe("28/02/2027");
+    expect(formatDate(deletionDate(new Date("2027-08-31T09:00:00Z")))).toBe("29/02/2028");
   });
 });

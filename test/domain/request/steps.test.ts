@@ -1,8 +1,10 @@
 import { describe, expect, it } from "vitest";
 import type { RawInput } from "../../../src/domain/forms.ts";
 import { MOTIFS, motifInfo, type MotifInfo, type Pour } from "../../../src/domain/request/motifs.ts";
+import { correctionRefusal, CORRECTION_REFUSALS, movedRefusal, parseCorrectionStart, type OriginalTitle } from "../../../src/domain/request/correction.ts";
 import {
   firstNameCount,
+  parsePieceComments,
   parseMotifChoice,
   parseStampNumber,
   parseStep1,
@@ -102,9 +104,9 @@ const MOTIF_INPUTS: Record<string, RawInput> = {
   "invalidation_annulation.am": { group: "invalidation_annulation", amSeul: "oui" },
   suspension: { group: "suspension" },
   "suspension.am": { group: "suspension", amSeul: "oui" },
-  permis_international: { group: "permis_international" },
-  correction: { group: "correction" },
 };
+/** Two démarches of their own (seed 001's notification, seed 004): not options of "Il s'agit". */
+const DEMARCHE_MOTIFS = ["permis_international", "correction"];
 
 /** Motifs a driving school may file (seed 002: not the international licence, nor a correction, nor a duplicate). */
 const FOR_SCHOOLS = new Set([
@@ -121,8 +123,20 @@ const FOR_SCHOOLS = new Set([
 const SCHOOL_REFUSAL = "Une école de conduite ne peut pas déposer cette demande : seul le titulaire du permis peut la faire depuis son compte.";
 
 describe("parseMotifChoice: each group and precision gives its motif", () => {
-  it("the table covers exactly the motifs of MOTIFS", () => {
-    expect(Object.keys(MOTIF_INPUTS).sort()).toEqual(MOTIFS.map((m) => m.id).sort());
+  it("the table covers exactly the motifs of MOTIFS, but the two démarches of their own", () => {
+    expect(Object.keys(MOTIF_INPUTS).sort()).toEqual(MOTIFS.map((m) => m.id).filter((id) => !DEMARCHE_MOTIFS.includes(id)).sort());
+  });
+
+  it.each(DEMARCHE_MOTIFS)("« Il s'agit » no longer offers %s (seed 001: « les deux nouvelles démarches … présentes dans votre espace »)", (group) => {
+    expect(errorsOf(parseMotifChoice({ beneficiaire: "moi", pour: "majeur", group }, "particulier"))).toEqual({ group: "Indiquez de quelle demande il s'agit." });
+  });
+
+  it("the international licence is its own démarche: no « Il s'agit », the motif is fixed", () => {
+    expect(valueOf(parseMotifChoice({ beneficiaire: "moi", pour: "majeur", group: "fabrication" }, "particulier", "permis_international"))).toEqual({
+      beneficiaire: "moi",
+      pour: "majeur",
+      motif: "permis_international",
+    });
   });
 
   it.each(Object.entries(MOTIF_INPUTS).map(([id, input]) => ({ id, input })))("$input → $id", ({ id, input }) => {
@@ -206,8 +220,12 @@ describe("parseMotifChoice: missing or unknown fields", () => {
 });
 
 describe("parseMotifChoice from a driving school (professional account)", () => {
-  it.each(["permis_international", "correction", "fabrication.perte"])("%s is refused", (id) => {
+  it.each(["fabrication.perte"])("%s is refused", (id) => {
     expect(errorsOf(parseMotifChoice({ pour: "majeur", ...MOTIF_INPUTS[id] }, "professionnel"))).toEqual({ group: SCHOOL_REFUSAL });
+  });
+
+  it("the international licence is refused to a school (seed 001: « Ecole de conduite : vous ne devez pas utiliser les deux nouvelles démarches »)", () => {
+    expect(errorsOf(parseMotifChoice({ pour: "majeur" }, "professionnel", "permis_international"))).toEqual({ demarche: SCHOOL_REFUSAL });
   });
 
   it.each(Object.keys(MOTIF_INPUTS).map((id) => ({ id, allowed: FOR_SCHOOLS.has(id) })))("$id → allowed: $allowed", ({ id, allowed }) => {
@@ -216,7 +234,7 @@ describe("parseMotifChoice from a driving school (professional account)", () => 
     else expect(errorsOf(result)).toEqual({ group: SCHOOL_REFUSAL });
   });
 
-  it.each(["permis_international", "correction", "fabrication.perte"])("%s is allowed from a personal account", (id) => {
+  it.each(["fabrication.perte"])("%s is allowed from a personal account", (id) => {
     expect(valueOf(parseMotifChoice({ beneficiaire: "moi", pour: "majeur", ...MOTIF_INPUTS[id] }, "particulier")).motif).toBe(id);
   });
 });
@@ -226,30 +244,38 @@ describe("parseMotifChoice from a driving school (professional account)", () => 
 const TODAY = new Date("2026-11-22T12:00:00Z");
 const DECLARATIONS_NON = { francais: "oui", vehiculeAmenage: "non", vision: "non", affection: "non", pension: "non" };
 const STEP1_BASE: RawInput = { categories: ["B"], visiteMedicale: "non", formationComplementaire: "non", conduiteAccompagnee: "non", ...DECLARATIONS_NON };
-const CORRECTION_BASE: RawInput = {
-  numeroPermis: "12AB34567890",
-  erreurs: ["etat_civil"],
-  receptionJour: "01",
-  receptionMois: "10",
-  receptionAnnee: "2026",
-  titreAMoi: "oui",
-  memeDepartement: "oui",
-  demandeOrdinaire: "oui",
-  formatCarte: "oui",
-};
+const CORRECTION_BASE: RawInput = { erreurs: ["etat_civil"], description: "Mon nom est écrit DUPOND au lieu de DUPONT." };
+const ORIGIN = { numeroPermis: "12AB34567890", dateReception: "01/10/2026", demandeInitiale: "PC-2026-0000042" };
 
-describe("step1Questions", () => {
-  it.each<{ id: string; categories: boolean; categoriesDetenues: boolean; medical: boolean; conduiteAccompagnee: boolean; numeroPermis: boolean; correction: boolean }>([
-    { id: "inscription.premier_permis", categories: true, categoriesDetenues: false, medical: true, conduiteAccompagnee: true, numeroPermis: false, correction: false },
-    { id: "inscription.ajout_categories", categories: true, categoriesDetenues: true, medical: true, conduiteAccompagnee: false, numeroPermis: true, correction: false },
-    { id: "fabrication.perte", categories: true, categoriesDetenues: false, medical: true, conduiteAccompagnee: false, numeroPermis: false, correction: false },
-    { id: "fabrication.reussite_examen.premier_permis", categories: true, categoriesDetenues: false, medical: true, conduiteAccompagnee: true, numeroPermis: false, correction: false },
-    { id: "fabrication.formation.AM", categories: false, categoriesDetenues: false, medical: true, conduiteAccompagnee: false, numeroPermis: false, correction: false },
-    { id: "suspension.am", categories: false, categoriesDetenues: false, medical: true, conduiteAccompagnee: false, numeroPermis: false, correction: false },
-    { id: "permis_international", categories: false, categoriesDetenues: false, medical: false, conduiteAccompagnee: false, numeroPermis: true, correction: false },
-    { id: "correction", categories: false, categoriesDetenues: false, medical: false, conduiteAccompagnee: false, numeroPermis: false, correction: true },
-  ])("$id", ({ id, ...expected }) => {
-    expect(step1Questions(motif(id))).toEqual(expected);
+describe("step1Questions: each motif asks only what it needs (seed 001)", () => {
+  type Q = ReturnType<typeof step1Questions>;
+  const NONE: Q = {
+    categories: false,
+    categoriesDetenues: false,
+    medical: false,
+    formationComplementaire: false,
+    declarations: false,
+    conduiteAccompagnee: false,
+    dejaTitulaire: false,
+    numeroPermis: false,
+    correction: false,
+  };
+  it.each<{ id: string; asked: Partial<Q>; seed: string }>([
+    { id: "inscription.premier_permis", asked: { categories: true, medical: true, formationComplementaire: true, declarations: true, conduiteAccompagnee: true }, seed: "seed 001: « Déclaration du candidat » for an inscription" },
+    { id: "inscription.ajout_categories", asked: { categories: true, categoriesDetenues: true, medical: true, formationComplementaire: true, declarations: true, numeroPermis: true }, seed: "seed 001: « Déclaration du candidat » for an inscription" },
+    { id: "fabrication.perte", asked: { categories: true, medical: true }, seed: "issue 7: a loss does not ask « Le permis sera-t-il obtenu par formations complémentaires ? » nor the candidate's declaration" },
+    { id: "fabrication.vol", asked: { categories: true, medical: true }, seed: "issue 7: a theft does not ask them either" },
+    { id: "fabrication.deterioration", asked: { categories: true, medical: true, numeroPermis: true }, seed: "seed 001's récapitulatif of a détérioration: « La visite médicale n'est pas nécessaire »" },
+    { id: "fabrication.reussite_examen.premier_permis", asked: { categories: true, medical: true, formationComplementaire: true, declarations: true, conduiteAccompagnee: true }, seed: "seed 002: title after exam success" },
+    { id: "fabrication.formation.AM", asked: { medical: true, declarations: true }, seed: "seed 002: « Demande de titre à la suite d'une formation : AM »" },
+    { id: "brevet_militaire", asked: { categories: true, medical: true, formationComplementaire: true, declarations: true, dejaTitulaire: true }, seed: "seed 002: ASSR2 « pour la première obtention d'un titre »: ask whether the person holds a licence" },
+    { id: "diplome_professionnel", asked: { categories: true, medical: true, formationComplementaire: true, declarations: true, dejaTitulaire: true }, seed: "seed 001's walkthrough is a « validation de diplôme professionnel »" },
+    { id: "suspension", asked: { categories: true, medical: true }, seed: "seed 004: « Nous vous invitons à faire votre demande une fois en possession … dont la visite médicale »" },
+    { id: "suspension.am", asked: { medical: true }, seed: "seed 004: « d'une demande d'édition d'un titre doté de la seule catégorie AM »" },
+    { id: "permis_international", asked: { numeroPermis: true }, seed: "seed 004: a démarche of its own" },
+    { id: "correction", asked: { correction: true }, seed: "seed 004: « saisir le n° de permis concerné et indiquer l'erreur constatée »" },
+  ])("$id ($seed)", ({ id, asked }) => {
+    expect(step1Questions(motif(id))).toEqual({ ...NONE, ...asked });
   });
 });
 
@@ -328,10 +354,26 @@ describe("parseStep1: accepted", () => {
     expect(parseStep1(input, motif(id), TODAY)).toEqual({ ok: true, value: expected });
   });
 
-  it("correction: the licence number, the errors and the reception date are kept", () => {
-    const value = valueOf(parseStep1({ ...CORRECTION_BASE, erreurs: ["etat_civil", "categorie", "inconnue"] }, motif("correction"), TODAY));
-    expect(value.correction).toEqual({ numeroPermis: "12AB34567890", dateReception: "01/10/2026", erreurs: ["etat_civil", "categorie"] });
+  it("correction: the locked licence number and original request, the errors and their description are kept (seed 004: « saisir le n° de permis concerné et indiquer l'erreur constatée »)", () => {
+    const value = valueOf(parseStep1({ ...CORRECTION_BASE, erreurs: ["etat_civil", "categorie", "inconnue"], numeroPermis: "AUTRE123" }, motif("correction"), TODAY, ORIGIN));
+    expect(value.correction).toEqual({ ...ORIGIN, erreurs: ["etat_civil", "categorie"], description: "Mon nom est écrit DUPOND au lieu de DUPONT." });
+    expect(value.numeroPermis).toBe("12AB34567890");
     expect(value.categories).toEqual([]);
+  });
+
+  it.each<{ motif: string; input: RawInput; dejaTitulaire: boolean }>([
+    { motif: "brevet_militaire", input: { ...STEP1_BASE, dejaTitulaire: "non" }, dejaTitulaire: false },
+    { motif: "diplome_professionnel", input: { ...STEP1_BASE, dejaTitulaire: "oui" }, dejaTitulaire: true },
+  ])("$motif keeps whether the person already holds a licence (seed 002: ASSR2 « pour la première obtention d'un titre »)", ({ motif: id, input, dejaTitulaire }) => {
+    expect(valueOf(parseStep1(input, motif(id), TODAY)).dejaTitulaire).toBe(dejaTitulaire);
+  });
+
+  it("a loss answers only the categories and the visit (issue 7: no « formations complémentaires », no « Déclaration du candidat »)", () => {
+    expect(valueOf(parseStep1({ categories: ["B"], visiteMedicale: "non" }, motif("fabrication.perte"), TODAY)).categories).toEqual(["B"]);
+  });
+
+  it("prorogation poids lourds with C and D (seed 000: « pour renouveler votre permis poids lourds »)", () => {
+    expect(valueOf(parseStep1({ categories: ["B", "C", "D"], visiteMedicale: "non" }, motif("fabrication.prorogation_poids_lourds"), TODAY)).categories).toEqual(["B", "C", "D"]);
   });
 });
 
@@ -400,6 +442,18 @@ describe("parseStep1: refused", () => {
       input: { ...STEP1_BASE, categories: ["A"], numeroPermis: "12-AB-34" },
       errors: { numeroPermis: "Le numéro de permis se compose de 6 à 20 lettres et chiffres, tel qu'il figure sur votre permis." },
     },
+    {
+      name: "prorogation des catégories poids lourds with no heavy category ticked (seed 000: « renouveler votre permis poids lourds … permis C et D uniquement »)",
+      motif: "fabrication.prorogation_poids_lourds",
+      input: { categories: ["B", "BE"], visiteMedicale: "non" },
+      errors: { categories: "La prorogation des catégories poids lourds concerne les catégories C1, C1E, C, CE, D1, D1E, D, DE : cochez celles de votre permis à proroger." },
+    },
+    {
+      name: "brevet militaire without saying whether a licence is held (seed 002: ASSR2 « pour la première obtention d'un titre »)",
+      motif: "brevet_militaire",
+      input: STEP1_BASE,
+      errors: { dejaTitulaire: "Indiquez si la personne est déjà titulaire d'un permis de conduire." },
+    },
   ])("$name", ({ motif: id, input, errors }) => {
     expect(errorsOf(parseStep1(input, motif(id), TODAY))).toEqual(errors);
   });
@@ -430,72 +484,76 @@ describe("parseStep1: licence number format (6 to 20 letters and digits)", () =>
   });
 });
 
-describe("parseStep1: correction (SPEC §6)", () => {
+describe("parseStep1: correction (seed 004)", () => {
   const C = motif("correction");
-  const DATE = "Saisissez la date de réception du permis, au format JJ/MM/AAAA.";
-  const TOO_OLD =
-    "Votre permis a été reçu il y a plus de 6 mois : la correction en ligne n'est plus possible. Faites une demande de fabrication d'un nouveau permis pour détérioration.";
-
-  it.each<{ name: string; input: RawInput; errors: Record<string, string> }>([
-    { name: "received more than 6 months ago (2026-05-01)", input: { ...CORRECTION_BASE, receptionJour: "01", receptionMois: "05" }, errors: { reception: TOO_OLD } },
-    { name: "received a year ago", input: { ...CORRECTION_BASE, receptionAnnee: "2025" }, errors: { reception: TOO_OLD } },
-    { name: "reception date missing", input: { ...CORRECTION_BASE, receptionJour: "", receptionMois: "", receptionAnnee: "" }, errors: { reception: DATE } },
-    { name: "reception day unknown (00)", input: { ...CORRECTION_BASE, receptionJour: "00" }, errors: { reception: DATE } },
-    { name: "reception date in the future", input: { ...CORRECTION_BASE, receptionJour: "01", receptionMois: "12" }, errors: { reception: DATE } },
-    { name: "reception date that does not exist", input: { ...CORRECTION_BASE, receptionJour: "31", receptionMois: "09" }, errors: { reception: DATE } },
-    { name: "licence number missing", input: { ...CORRECTION_BASE, numeroPermis: "" }, errors: { numeroPermis: "Saisissez le numéro du permis à corriger." } },
-    {
-      name: "licence number too short",
-      input: { ...CORRECTION_BASE, numeroPermis: "123" },
-      errors: { numeroPermis: "Le numéro de permis se compose de 6 à 20 lettres et chiffres, tel qu'il figure sur votre permis." },
-    },
+  it.each<{ name: string; input: RawInput; origin?: typeof ORIGIN; errors: Record<string, string> }>([
     { name: "no error checked", input: { ...CORRECTION_BASE, erreurs: [] }, errors: { erreurs: "Cochez l'erreur constatée sur votre permis." } },
     { name: "only an unknown error", input: { ...CORRECTION_BASE, erreurs: "photo" }, errors: { erreurs: "Cochez l'erreur constatée sur votre permis." } },
-    { name: "title not the user's", input: { ...CORRECTION_BASE, titreAMoi: "non" }, errors: { titreAMoi: "La correction ne s'applique pas à un titre qui n'est pas le vôtre." } },
     {
-      name: "moved to another département",
-      input: { ...CORRECTION_BASE, memeDepartement: "non" },
-      errors: { memeDepartement: "La correction ne s'applique pas si vous avez déménagé dans un autre département depuis votre demande initiale." },
+      name: "no description (seed 004: « indiquer l'erreur constatée »)",
+      input: { ...CORRECTION_BASE, description: "   " },
+      errors: { description: "Décrivez l'erreur constatée : ce qui figure sur le permis et ce qui devrait y figurer." },
     },
-    {
-      name: "original request was an exchange or an international licence",
-      input: { ...CORRECTION_BASE, demandeOrdinaire: "non" },
-      errors: { demandeOrdinaire: "La correction ne s'applique pas à une demande initiale d'échange de permis étranger ou de permis international." },
-    },
-    {
-      name: "old paper licence",
-      input: { ...CORRECTION_BASE, formatCarte: "non" },
-      errors: {
-        formatCarte:
-          "La correction ne s'applique qu'aux permis au format « carte bancaire » : pour un ancien permis, faites une demande de fabrication pour détérioration.",
-      },
-    },
-    {
-      name: "eligibility questions not answered",
-      input: { ...CORRECTION_BASE, titreAMoi: undefined, memeDepartement: "", demandeOrdinaire: "?", formatCarte: undefined },
-      errors: { titreAMoi: "Répondez par oui ou non.", memeDepartement: "Répondez par oui ou non.", demandeOrdinaire: "Répondez par oui ou non.", formatCarte: "Répondez par oui ou non." },
-    },
+    { name: "a description too long", input: { ...CORRECTION_BASE, description: "x".repeat(401) }, errors: { description: "La description ne doit pas dépasser 400 caractères (vous en avez saisi 401)." } },
   ])("$name", ({ input, errors }) => {
-    expect(errorsOf(parseStep1(input, C, TODAY))).toEqual(errors);
+    expect(errorsOf(parseStep1(input, C, TODAY, ORIGIN))).toEqual(errors);
   });
 
-  it.each<{ received: [string, string, string] }>([{ received: ["22", "11", "2026"] }, { received: ["01", "07", "2026"] }, { received: ["01", "06", "2026"] }])(
-    "received $received.0/$received.1/$received.2: accepted",
-    ({ received: [d, m, y] }) => {
-      expect(valueOf(parseStep1({ ...CORRECTION_BASE, receptionJour: d, receptionMois: m, receptionAnnee: y }, C, TODAY)).correction?.dateReception).toBe(`${d}/${m}/${y}`);
-    },
-  );
+  it("without the original request matched at creation, the licence number is missing", () => {
+    expect(errorsOf(parseStep1(CORRECTION_BASE, C, TODAY))).toEqual({ numeroPermis: "Saisissez le numéro du permis à corriger." });
+  });
+});
 
-  // "Moins de 6 mois" counts calendar months, not 183 days: 2026-05-23 is within 6 months of 2026-11-22.
-  it("received 2026-05-23, checked on 2026-11-22 at noon (less than 6 calendar months): accepted", () => {
-    const r = parseStep1({ ...CORRECTION_BASE, receptionJour: "23", receptionMois: "05", receptionAnnee: "2026" }, C, TODAY);
-    expect(valueOf(r).correction?.dateReception).toBe("23/05/2026");
+describe("parseCorrectionStart: the licence number", () => {
+  it.each<{ input: string; expected: string | { error: string } }>([
+    { input: " 12ab 345 678 ", expected: "12AB345678" },
+    { input: "", expected: { error: "Saisissez le numéro du permis à corriger." } },
+    { input: "123", expected: { error: "Le numéro de permis se compose de 6 à 20 lettres et chiffres, tel qu'il figure sur votre permis." } },
+    { input: "12-AB-34", expected: { error: "Le numéro de permis se compose de 6 à 20 lettres et chiffres, tel qu'il figure sur votre permis." } },
+  ])("« $input » → $expected", ({ input, expected }) => {
+    const result = parseCorrectionStart({ numeroPermis: input });
+    if (typeof expected === "string") expect(valueOf(result).numeroPermis).toBe(expected);
+    else expect(errorsOf(result)).toEqual({ numeroPermis: expected.error });
+  });
+});
+
+describe("correctionRefusal: the seed's reasons (seed 004: « cette téléprocédure ne s'applique pas si vous avez : … »)", () => {
+  const NOW = new Date("2026-11-22T12:00:00Z");
+  const title = (over: Partial<OriginalTitle> = {}): OriginalTitle => ({ motifId: "fabrication.perte", issuedAt: new Date("2026-10-01T08:00:00Z"), format: "carte", ...over });
+  it.each<{ name: string; original: OriginalTitle | undefined; now?: Date; refusal: string | undefined }>([
+    { name: "a title of an earlier online request of the user's, received 7 weeks ago: accepted", original: title(), refusal: undefined },
+    { name: "« Seuls les titres issus d'une demande en ligne peuvent être corrigés » / « reçu un titre qui n'est pas le vôtre »: no request of the user's produced it", original: undefined, refusal: CORRECTION_REFUSALS.inconnu },
+    { name: "« fait une demande de permis de conduire international »", original: title({ motifId: "permis_international" }), refusal: CORRECTION_REFUSALS.international },
+    { name: "« fait une demande initiale d'échange de permis étranger »", original: title({ motifId: "echange_permis_etranger" }), refusal: CORRECTION_REFUSALS.echange },
+    { name: "« un permis de conduire sous l'ancien format (autre que le format \"carte bancaire\") »", original: title({ format: "ancien" }), refusal: CORRECTION_REFUSALS.format },
+    { name: "« reçu votre titre il y a plus de 6 mois » (2026-05-01)", original: title({ issuedAt: new Date("2026-05-01T08:00:00Z") }), refusal: CORRECTION_REFUSALS.ancien },
+    // 6 calendar months, in Paris days: 2026-05-22 + 6 months is 2026-11-22, the day it is refused.
+    { name: "received 2026-05-22, checked 2026-11-22: refused (6 months passed)", original: title({ issuedAt: new Date("2026-05-22T10:00:00Z") }), refusal: CORRECTION_REFUSALS.ancien },
+    { name: "received 2026-05-23, checked 2026-11-22: accepted (less than 6 calendar months)", original: title({ issuedAt: new Date("2026-05-23T10:00:00Z") }), refusal: undefined },
+    { name: "received 2026-02-19, checked 2026-08-20: refused (more than 6 calendar months, though 182 days)", original: title({ issuedAt: new Date("2026-02-19T10:00:00Z") }), now: new Date("2026-08-20T12:00:00Z"), refusal: CORRECTION_REFUSALS.ancien },
+  ])("$name", ({ original, now, refusal }) => {
+    expect(correctionRefusal(original, now ?? NOW)).toBe(refusal);
   });
 
-  // The other way: over February, 182 days is already more than 6 months.
-  it("received 2026-02-19, checked on 2026-08-20 (more than 6 calendar months): refused", () => {
-    const r = parseStep1({ ...CORRECTION_BASE, receptionJour: "19", receptionMois: "02", receptionAnnee: "2026" }, C, new Date("2026-08-20T12:00:00Z"));
-    expect(errorsOf(r)).toEqual({ reception: TOO_OLD });
+  it.each<{ name: string; original: string | undefined; current: string; refusal: string | undefined }>([
+    { name: "still in the same département", original: "42", current: "42", refusal: undefined },
+    { name: "« déménagé dans un autre département depuis votre demande initiale »", original: "42", current: "75", refusal: CORRECTION_REFUSALS.demenagement },
+  ])("movedRefusal: $name", ({ original, current, refusal }) => {
+    expect(movedRefusal(original, current)).toBe(refusal);
+  });
+});
+
+describe("parsePieceComments (seed 001, step 5: « Copie de diplôme - titre professionnel (BEP , CAP) … Commentaire »)", () => {
+  const PIECES = [{ id: "identite" }, { id: "diplome", comment: true }] as const;
+  it.each<{ name: string; input: RawInput; expected: Record<string, string> | { error: string } }>([
+    { name: "a comment on the diplôme is kept, tidied", input: { "commentaire-diplome": "  CAP  obtenu en 2019 " }, expected: { diplome: "CAP obtenu en 2019" } },
+    { name: "no comment: nothing", input: {}, expected: {} },
+    { name: "a comment on a piece without the field is ignored", input: { "commentaire-identite": "x" }, expected: {} },
+    { name: "too long", input: { "commentaire-diplome": "x".repeat(301) }, expected: { error: "Le commentaire ne doit pas dépasser 300 caractères (vous en avez saisi 301)." } },
+  ])("$name", ({ input, expected }) => {
+    const result = parsePieceComments(input, PIECES);
+    if ("error" in expected) expect(errorsOf(result)).toEqual({ "commentaire-diplome": expected.error });
+    else expect(valueOf(result)).toEqual(expected);
   });
 });
 

@@ -19,9 +19,13 @@ export function AccountHomePage(p: {
   displayName: string;
   lastLoginAt: Date | null;
   notifications: Array<{ createdAt: Date; message: string }>;
+  /** The lines shown (those matching `query`), and how many there are in all. */
   requests: RequestRow[];
+  total?: number;
+  query?: string;
   flash?: string | undefined;
 }) {
+  const query = p.query ?? "";
   return (
     <Layout ctx={p.ctx} title="Mon espace">
       {p.flash && <Alert type="success">{p.flash}</Alert>}
@@ -50,6 +54,17 @@ export function AccountHomePage(p: {
                 Demander un permis de conduire
               </a>
             </li>
+            {/* Two démarches of their own (seed 001's notification, seed 004); refused to driving schools on their page. */}
+            <li>
+              <a class="fr-link" href="/demandes/nouvelle/permis-international">
+                Je demande un permis de conduire international
+              </a>
+            </li>
+            <li>
+              <a class="fr-link" href="/demandes/nouvelle/correction">
+                Je souhaite signaler une erreur sur mon permis de conduire reçu il y a moins de 6 mois
+              </a>
+            </li>
             <li>
               <a class="fr-link" href="/photographes">
                 Savoir où faire une photo numérique pour mon permis de conduire
@@ -67,6 +82,26 @@ export function AccountHomePage(p: {
         <h2 id="mes-demandes" tabIndex={-1}>
           MES DEMANDES EN COURS
         </h2>
+        <form method="get" action="/mon-espace#mes-demandes" role="search" class="fr-mb-2w">
+          <div class="fr-search-bar" id="search-requests">
+            <label class="fr-label" for="q">
+              Rechercher dans la liste
+            </label>
+            <input class="fr-input" type="search" id="q" name="q" value={query} placeholder="Rechercher dans la liste" aria-describedby="q-hint" autocomplete="off" />
+            <button type="submit" class="fr-btn" title="Rechercher dans la liste">
+              Rechercher
+            </button>
+          </div>
+          <p class="fr-hint-text fr-mt-1w" id="q-hint">
+            Par numéro de demande, prénom, nom ou état (par exemple « Brouillon »).
+          </p>
+        </form>
+        {query !== "" && (
+          <p id="search-result">
+            {p.requests.length === 0 ? "Aucune demande ne correspond" : `${p.requests.length} demande${p.requests.length > 1 ? "s" : ""} sur ${p.total ?? p.requests.length} correspond${p.requests.length > 1 ? "ent" : ""}`} à « {query} ».{" "}
+            <a href="/mon-espace#mes-demandes">Afficher toutes mes demandes</a>
+          </p>
+        )}
         <p>
           <a class="fr-btn fr-icon-add-line fr-btn--icon-left" href="/demandes/nouvelle">
             Commencer la demande
@@ -75,7 +110,7 @@ export function AccountHomePage(p: {
         <Table id="requests-table" caption="Mes demandes en cours" hideCaption headers={["Prénom", "Nom", "Numéro", "Date de création", "Date de mise à jour", "Etat", "Actions"]}>
           {p.requests.length === 0 ? (
             <tr>
-              <td colSpan={7}>Aucune demande à afficher</td>
+              <td colSpan={7}>{query !== "" && (p.total ?? 0) > 0 ? `Aucune demande ne correspond à « ${query} »` : "Aucune demande à afficher"}</td>
             </tr>
           ) : (
             p.requests.map((r) => (
@@ -101,6 +136,31 @@ export function AccountHomePage(p: {
             ))
           )}
         </Table>
+      </section>
+      <section aria-labelledby="aide-title" class="fr-mt-4w">
+        <h2 id="aide-title">AIDE AUX DÉMARCHES</h2>
+        <ul class="fr-links-group">
+          <li>
+            <a class="fr-link" href="/aide/pieces">
+              Les pièces justificatives à préparer
+            </a>
+          </li>
+          <li>
+            <a class="fr-link" href="/photographes">
+              Géolocalisation des photographes et cabines agréés
+            </a>
+          </li>
+          <li>
+            <a class="fr-link" href="/aide/conduire-en-attendant">
+              Conduire en attendant son permis
+            </a>
+          </li>
+          <li>
+            <a class="fr-link" href="/aide">
+              Toute l'aide
+            </a>
+          </li>
+        </ul>
       </section>
     </Layout>
   );

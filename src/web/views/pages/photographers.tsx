@@ -1,18 +1,28 @@
+import type { PhotographerSearch, Proximity } from "../../../services/photographers.ts";
 import { Table } from "../components.tsx";
 import { Layout, type PageContext } from "../layout.tsx";
 
+const PROXIMITY: Record<Proximity, string> = { commune: "Dans la commune", departement: "Dans le département", autre: "Ailleurs" };
+
+/** Where the results come from, in order: "Lyon, puis le département Rhône (69)". */
+function whereText(search: PhotographerSearch): string {
+  const communes = [...new Set(search.communes.map((c) => c.name))].join(" ou ");
+  const departements = [...new Map(search.communes.map((c) => [c.departement, `${c.departementName} (${c.departement})`])).values()].join(", ");
+  return `d'abord ${communes}, puis le département ${departements}`;
+}
+
 /** "Savoir où faire une photo numérique pour mon permis de conduire": approved photographers and booths. */
-export function PhotographersPage(p: {
-  ctx: PageContext;
-  query: string;
-  providers: Array<{ name: string; kind: "photographe" | "cabine"; address: string; postcode: string; commune: string }>;
-}) {
+export function PhotographersPage(p: { ctx: PageContext; query: string; search: PhotographerSearch }) {
+  const results = p.search.results;
+  const near = p.search.communes.length > 0;
+  const inCommune = results.filter((r) => r.proximity === "commune").length;
   return (
     <Layout ctx={p.ctx} title="Photographes et cabines agréés" breadcrumb={[{ label: "Accueil", href: "/" }, { label: "Photographes et cabines agréés" }]}>
       <h1>Photographes et cabines agréés</h1>
       <p>
         Seuls les photographes et cabines agréés, repérables par la vignette bleue « Agréé services en ligne ANTS », fournissent la photo et la signature numériques
-        avec le code à 22 chiffres à saisir dans votre demande. Ce code est valable 6 mois et ne sert qu'une fois.
+        avec le code à 22 chiffres à saisir dans votre demande. Ce code est valable 6 mois et ne sert qu'une fois.{" "}
+        <a href="/aide/photo">Comment se passe la prise de photo ?</a>
       </p>
       <form method="get" action="/photographes" role="search" class="fr-mb-4w">
         <div class="fr-search-bar" id="search-photographers">
@@ -25,24 +35,30 @@ export function PhotographersPage(p: {
           </button>
         </div>
       </form>
-      {p.providers.length === 0 ? (
+      {results.length === 0 ? (
         <p>Aucun photographe ni cabine agréés ne correspond à « {p.query} ». Essayez une commune voisine ou le début du code postal.</p>
       ) : (
-        <Table
-          id="photographers-table"
-          caption={`${p.providers.length} résultat${p.providers.length > 1 ? "s" : ""}${p.query ? ` pour « ${p.query} »` : ""}`}
-          headers={["Nom", "Type", "Adresse", "Code postal", "Commune"]}
-        >
-          {p.providers.map((x) => (
-            <tr>
-              <td>{x.name}</td>
-              <td>{x.kind === "cabine" ? "Cabine" : "Photographe"}</td>
-              <td>{x.address}</td>
-              <td>{x.postcode}</td>
-              <td>{x.commune}</td>
-            </tr>
-          ))}
-        </Table>
+        <>
+          {near && inCommune === 0 && (
+            <p>Aucun photographe ni cabine agréés dans la commune : voici ceux du département.</p>
+          )}
+          <Table
+            id="photographers-table"
+            caption={`${results.length} résultat${results.length > 1 ? "s" : ""}${p.query ? ` pour « ${p.query} »` : ""}${near ? ` : ${whereText(p.search)}` : ""}`}
+            headers={["Nom", "Type", "Adresse", "Code postal", "Commune", "Proximité"]}
+          >
+            {results.map(({ provider: x, proximity }) => (
+              <tr data-proximity={proximity}>
+                <td>{x.name}</td>
+                <td>{x.kind === "cabine" ? "Cabine" : "Photographe"}</td>
+                <td>{x.address}</td>
+                <td>{x.postcode}</td>
+                <td>{x.commune}</td>
+                <td>{near ? PROXIMITY[proximity] : "—"}</td>
+              </tr>
+            ))}
+          </Table>
+        </>
       )}
     </Layout>
   );

@@ -1,6 +1,6 @@
 import type { SummarySection } from "../../../domain/request/summary.ts";
 import { Alert, Csrf } from "../components.tsx";
-import { formatDateTime } from "../../../domain/dates.ts";
+import { formatDate, formatDateTime } from "../../../domain/dates.ts";
 import { Layout, type PageContext } from "../layout.tsx";
 import { SummarySections } from "./wizard.tsx";
 
@@ -28,7 +28,7 @@ export function RequestPage(p: {
       </p>
       <p class="fr-text--sm">
         Créée le {formatDateTime(p.createdAt)}
-        {p.sentAt && <> — envoyée le {formatDateTime(p.sentAt)}</>}. Elle sera supprimée le {formatDateTime(p.deletionDate)} (6 mois après sa création).
+        {p.sentAt && <> — envoyée le {formatDateTime(p.sentAt)}</>}. Elle sera supprimée le {formatDate(p.deletionDate)} (6 mois après sa création).
       </p>
       {p.sent && (
         <>

@@ -1,22 +1,26 @@
 import type { ComponentChildren } from "preact";
 import { CATEGORIES } from "../../../domain/request/categories.ts";
+import { MAX_ERROR_DESCRIPTION } from "../../../domain/request/correction.ts";
 import {
   BENEFICIAIRES,
+  DEMARCHES,
   EXAM_TYPES,
   FABRICATION_REASONS,
   INSCRIPTION_TYPES,
   MOTIF_GROUPS,
   POUR,
   TRAININGS,
+  type Demarche,
   type MotifInfo,
 } from "../../../domain/request/motifs.ts";
-import { PIECE_TYPES, type PieceId } from "../../../domain/request/pieces.ts";
+import { MAX_PIECE_COMMENT, PIECE_TYPES, type PieceId } from "../../../domain/request/pieces.ts";
 import {
   CORRECTION_ERRORS,
   DECLARATIONS,
   EXTENSIONS,
   FORMATIONS_COMPLEMENTAIRES,
   NATIONALITES,
+  commentField,
   OUI_NON,
   PHOTO_OPTIONS,
   QUALITES_REPRESENTANT,
@@ -126,10 +130,11 @@ function StepButtons({ previous = true }: { previous?: boolean }) {
   );
 }
 
-function StepForm({ ctx, requestId, step, children }: { ctx: PageContext; requestId: string; step: StepNumber; children: ComponentChildren }) {
+function StepForm({ ctx, requestId, step, children, csrf = true }: { ctx: PageContext; requestId: string; step: StepNumber; children: ComponentChildren; csrf?: boolean }) {
   return (
-    <form method="post" action={`/demandes/${requestId}/etape/${step}`} novalidate>
-      <Csrf token={ctx.csrfToken} />
+    <form method="post" action={`/demandes/${requestId}/etape/${step}`} id="etape-form" novalidate>
+      {/* Step 5 places its token at the top of the page instead (see Step5Page). */}
+      {csrf && <Csrf token={ctx.csrfToken} />}
       <RequiredNotice />
       {children}
       <StepButtons previous={step > 1} />
@@ -206,9 +211,48 @@ function DateFields(p: { name: string; legend: string; prefix: string; errors?: 
 
 /* ---------------------------------------------------------------- Step 1 */
 
-export function MotifChoicePage(p: { ctx: PageContext; professional: boolean; errors?: Errors; values?: MultiValues }) {
+/**
+ * Progressive disclosure (seed 001: "Une fois le motif sélectionné, des précisions apparaissent"):
+ * the content shows while one of the radios `when` ("name=value") is checked, and its own radios
+ * are not inside a hidden part. src/web/assets/app.js applies it as the user chooses; the server
+ * applies it to a form it renders back. Without JavaScript, a first form shows every précision,
+ * each saying which motif it belongs to.
+ */
+function Reveal(p: { when: readonly string[]; values: Values; children: ComponentChildren; shown?: boolean | undefined }) {
+  const shown = "shown" in p ? p.shown : isRevealed(p.when, p.values);
+  return (
+    <div data-reveal-when={p.when.join(" ")} hidden={shown === false ? true : undefined}>
+      {p.children}
+    </div>
+  );
+}
+
+const AM_GROUPS = ["group=invalidation_annulation", "group=suspension"] as const;
+/** What reveals each précision (app.js reads the same from the page's data-reveal-when). */
+const REVEALERS: Record<string, readonly string[]> = {
+  inscription: ["group=inscription"],
+  fabrication: ["group=fabrication"],
+  examen: ["fabrication=reussite_examen"],
+  formation: ["fabrication=formation"],
+  amSeul: AM_GROUPS,
+};
+
+/** A condition holds when its radio is chosen and that radio is itself shown. */
+function holds(when: readonly string[], values: Values): boolean {
+  return when.some((condition) => {
+    const [name, value] = condition.split("=") as [string, string];
+    return values[name] === value && (name === "group" || holds(REVEALERS[name] ?? [], values));
+  });
+}
+
+/** undefined when no motif is chosen yet (a first form without JavaScript shows everything). */
+function isRevealed(when: readonly string[], values: Values): boolean | undefined {
+  return values.group ? holds(when, values) : undefined;
+}
+const WITH_PRECISIONS = ["group=inscription", "group=fabrication", ...AM_GROUPS] as const;
+
+export function MotifChoicePage(p: { ctx: PageContext; professional: boolean; errors?: Errors; values?: MultiValues; /** Too many drafts already (helper "clamav"'s quotas). */ quota?: string | undefined }) {
   const v = single(p.values ?? {});
-  const groups = MOTIF_GROUPS.filter((g) => !p.professional || (g.value !== "permis_international" && g.value !== "correction"));
   return (
     <Layout
       ctx={p.ctx}
@@ -218,6 +262,7 @@ export function MotifChoicePage(p: { ctx: PageContext; professional: boolean; er
     >
       <h1>Faire une nouvelle demande</h1>
       <Stepper current={1} />
+      {p.quota && <Alert type="warning">{p.quota}</Alert>}
       <ErrorSummary errors={p.errors ?? {}} fieldOrder={["beneficiaire", "pour", "group", "inscription", "fabrication", "examen", "formation", "amSeul"]} />
       <form method="post" action="/demandes/nouvelle" novalidate>
         <Csrf token={p.ctx.csrfToken} />
@@ -226,21 +271,39 @@ export function MotifChoicePage(p: { ctx: PageContext; professional: boolean; er
         <Alert type="info">Le motif ne pourra plus être modifié une fois la demande commencée.</Alert>
         {!p.professional && <RadioGroup name="beneficiaire" label="La demande est faite" required options={BENEFICIAIRES} errors={p.errors} values={v} />}
         <RadioGroup name="pour" label="Vous effectuez la demande" required options={POUR} errors={p.errors} values={v} />
-        <RadioGroup name="group" label="Il s'agit" required options={groups.map((g) => ({ value: g.value, label: g.label, ...("hint" in g ? { hint: g.hint } : {}) }))} errors={p.errors} values={v} />
-        <h2 class="fr-h5 fr-mt-4w">Précisions selon le motif choisi</h2>
-        <RadioGroup name="inscription" label="Inscription au permis : s'agit-il" hint="Si vous avez choisi une inscription au permis." options={INSCRIPTION_TYPES} errors={p.errors} values={v} />
-        <RadioGroup name="fabrication" label="Fabrication d'un nouveau permis : pour quelle raison ?" hint="Si vous avez choisi une demande de fabrication d'un nouveau permis." options={FABRICATION_REASONS} errors={p.errors} values={v} />
-        <RadioGroup name="examen" label="Réussite à l'examen : s'agit-il" hint="Si le nouveau permis fait suite à la réussite à l'examen." options={EXAM_TYPES} errors={p.errors} values={v} />
-        <RadioGroup name="formation" label="Formation suivie" hint="Si le nouveau permis fait suite à une formation." options={TRAININGS} errors={p.errors} values={v} />
-        <RadioGroup
-          name="amSeul"
-          label="S'agit-il d'une demande d'édition d'un titre doté de la seule catégorie AM ?"
-          hint="Après une invalidation, une annulation ou une suspension de permis."
-          inline
-          options={OUI_NON}
-          errors={p.errors}
-          values={v}
-        />
+        <RadioGroup name="group" label="Il s'agit" required options={MOTIF_GROUPS.map((g) => ({ value: g.value, label: g.label, ...("hint" in g ? { hint: g.hint } : {}) }))} errors={p.errors} values={v} />
+        {!p.professional && (
+          <p class="fr-text--sm">
+            Pour demander un permis de conduire international ou signaler une erreur sur un permis reçu il y a moins de 6 mois, utilisez les démarches dédiées de{" "}
+            <a href="/mon-espace">votre espace</a>.
+          </p>
+        )}
+        <Reveal when={WITH_PRECISIONS} values={v}>
+          <h2 class="fr-h5 fr-mt-4w">Précisions selon le motif choisi</h2>
+        </Reveal>
+        <Reveal when={["group=inscription"]} values={v}>
+          <RadioGroup name="inscription" label="Inscription au permis : s'agit-il" hint="Si vous avez choisi une inscription au permis." required options={INSCRIPTION_TYPES} errors={p.errors} values={v} />
+        </Reveal>
+        <Reveal when={["group=fabrication"]} values={v}>
+          <RadioGroup name="fabrication" label="Fabrication d'un nouveau permis : pour quelle raison ?" hint="Si vous avez choisi une demande de fabrication d'un nouveau permis." required options={FABRICATION_REASONS} errors={p.errors} values={v} />
+        </Reveal>
+        <Reveal when={["fabrication=reussite_examen"]} values={v}>
+          <RadioGroup name="examen" label="Réussite à l'examen : pour quel titre ?" hint="Si le nouveau permis fait suite à la réussite à l'examen." required options={EXAM_TYPES} errors={p.errors} values={v} />
+        </Reveal>
+        <Reveal when={["fabrication=formation"]} values={v}>
+          <RadioGroup name="formation" label="Formation suivie" hint="Si le nouveau permis fait suite à une formation." required options={TRAININGS} errors={p.errors} values={v} />
+        </Reveal>
+        <Reveal when={AM_GROUPS} values={v}>
+          <RadioGroup
+            name="amSeul"
+            label="S'agit-il d'une demande d'édition d'un titre doté de la seule catégorie AM ?"
+            hint="Après une invalidation, une annulation ou une suspension de permis."
+            inline
+            options={OUI_NON}
+            errors={p.errors}
+            values={v}
+          />
+        </Reveal>
         <ul class="fr-btns-group fr-btns-group--inline-md fr-btns-group--right fr-mt-4w">
           <li>
             <button type="submit" class="fr-btn">
@@ -253,18 +316,88 @@ export function MotifChoicePage(p: { ctx: PageContext; professional: boolean; er
   );
 }
 
-export function Step1Page(p: { ctx: PageContext; requestId: string; motif: MotifInfo; pourLabel: string; errors?: Errors; values: MultiValues; notice?: string | undefined }) {
+/**
+ * The start of a démarche of its own (seed 001's notification, seed 004), from the account home:
+ * the international licence (who it is for), or a correction (the licence number, matched to the
+ * user's own earlier online request). Not for driving schools: they see the refusal.
+ */
+export function DemarcheStartPage(p: { ctx: PageContext; demarche: Demarche; professional: boolean; errors?: Errors; values?: MultiValues }) {
+  const v = single(p.values ?? {});
+  const d = DEMARCHES.find((x) => x.value === p.demarche)!;
+  const title = p.demarche === "correction" ? "Signaler une erreur sur mon permis de conduire" : "Demander un permis de conduire international";
+  return (
+    <Layout ctx={p.ctx} title={`${title} - Faire une nouvelle demande`} hasErrors={hasErrors(p.errors)} breadcrumb={[{ label: "Mon espace", href: "/mon-espace" }, { label: title }]}>
+      <h1>{title}</h1>
+      <p class="fr-text--lead">{d.label}</p>
+      {p.professional ? (
+        <Alert type="error" title="Démarche réservée au titulaire du permis">
+          <p>Une école de conduite ne peut pas déposer cette demande : seul le titulaire du permis peut la faire depuis son compte.</p>
+        </Alert>
+      ) : (
+        <>
+          <ErrorSummary errors={p.errors ?? {}} fieldOrder={["beneficiaire", "pour", "numeroPermis", "demarche"]} />
+          {p.demarche === "correction" && (
+            <div class="fr-callout fr-mb-4w">
+              <p class="fr-callout__text">
+                Seuls les titres issus d'une demande en ligne, reçus il y a moins de 6 mois, peuvent être corrigés. La photo et la signature seront reprises de la demande initiale et
+                ne pourront pas être modifiées.
+              </p>
+            </div>
+          )}
+          <form method="post" action={`/demandes/nouvelle/${d.path}`} novalidate>
+            <Csrf token={p.ctx.csrfToken} />
+            <RequiredNotice />
+            {p.demarche === "permis_international" ? (
+              <>
+                <RadioGroup name="beneficiaire" label="La demande est faite" required options={BENEFICIAIRES} errors={p.errors} values={v} />
+                <RadioGroup name="pour" label="Vous effectuez la demande" required options={POUR} errors={p.errors} values={v} />
+              </>
+            ) : (
+              <Input
+                name="numeroPermis"
+                label="Numéro du permis à corriger"
+                hint="Tel qu'il figure sur le permis reçu : il doit être issu de l'une de vos demandes en ligne."
+                required
+                autocomplete="off"
+                spellcheck={false}
+                maxLength={40}
+                errors={p.errors}
+                values={v}
+              />
+            )}
+            <ul class="fr-btns-group fr-btns-group--inline-md fr-btns-group--right fr-mt-4w">
+              <li>
+                <button type="submit" class="fr-btn">
+                  Commencer la demande
+                </button>
+              </li>
+            </ul>
+          </form>
+        </>
+      )}
+    </Layout>
+  );
+}
+
+export function Step1Page(p: { ctx: PageContext; requestId: string; motif: MotifInfo; pourLabel: string; errors?: Errors; values: MultiValues; notice?: string | undefined; correction?: { numeroPermis: string; demandeInitiale: string; dateReception: string } | undefined }) {
   const q = step1Questions(p.motif);
   const v = single(p.values);
   const categoryOptions = CATEGORIES.map((c) => ({ value: c, label: c }));
+  const order = ["categories", "categoriesDetenues", "dejaTitulaire", "visiteMedicale", "formationComplementaire", "conduiteAccompagnee", ...DECLARATIONS.map((d) => d.name), "numeroPermis", "erreurs", "description"];
   return (
-    <WizardFrame ctx={p.ctx} requestId={p.requestId} step={1} errors={p.errors} notice={p.notice}>
+    <WizardFrame ctx={p.ctx} requestId={p.requestId} step={1} errors={p.errors} notice={p.notice} fieldOrder={order}>
       <StepForm ctx={p.ctx} requestId={p.requestId} step={1}>
         <h2 class="fr-h4">Motif de la demande</h2>
         <div class="fr-callout fr-mb-4w">
           <p class="fr-callout__text">
             Vous effectuez la demande {p.pourLabel}.<br />
             {p.motif.summary}
+            {p.correction && (
+              <>
+                <br />
+                Permis n° {p.correction.numeroPermis}, issu de votre demande n° {p.correction.demandeInitiale} (produit le {p.correction.dateReception}).
+              </>
+            )}
           </p>
           <p class="fr-text--sm fr-mb-0">
             Le motif n'est pas modifiable. S'il ne convient pas, supprimez ce brouillon depuis « MES DEMANDES EN COURS » et recommencez.
@@ -284,13 +417,21 @@ export function Step1Page(p: { ctx: PageContext; requestId: string; motif: Motif
             errors={p.errors}
           />
         )}
-        {q.medical && (
-          <>
-            <RadioGroup name="visiteMedicale" label="Une visite médicale est-elle nécessaire ?" required inline options={[OUI_NON[1], OUI_NON[0]]} errors={p.errors} values={v} />
-            {q.categories && (
-              <RadioGroup name="formationComplementaire" label="Le permis sera-t-il obtenu par formations complémentaires ?" required options={FORMATIONS_COMPLEMENTAIRES} errors={p.errors} values={v} />
-            )}
-          </>
+        {q.dejaTitulaire && (
+          <RadioGroup
+            name="dejaTitulaire"
+            label="La personne est-elle déjà titulaire d'un permis de conduire ?"
+            hint="Pour un premier permis, l'ASSR2 ou l'ASR est demandée aux personnes nées à partir du 1er janvier 1988 ; sinon, la copie du permis actuel."
+            required
+            inline
+            options={OUI_NON}
+            errors={p.errors}
+            values={v}
+          />
+        )}
+        {q.medical && <RadioGroup name="visiteMedicale" label="Une visite médicale est-elle nécessaire ?" required inline options={[OUI_NON[1], OUI_NON[0]]} errors={p.errors} values={v} />}
+        {q.formationComplementaire && (
+          <RadioGroup name="formationComplementaire" label="Le permis sera-t-il obtenu par formations complémentaires ?" required options={FORMATIONS_COMPLEMENTAIRES} errors={p.errors} values={v} />
         )}
         {q.conduiteAccompagnee && (
           <RadioGroup
@@ -303,7 +444,7 @@ export function Step1Page(p: { ctx: PageContext; requestId: string; motif: Motif
             values={v}
           />
         )}
-        {q.medical && (
+        {q.declarations && (
           <>
             <h2 class="fr-h4 fr-mt-4w">Déclaration du candidat</h2>
             <p>LE CANDIDAT DECLARE :</p>
@@ -314,15 +455,14 @@ export function Step1Page(p: { ctx: PageContext; requestId: string; motif: Motif
             {DECLARATIONS.filter((d) => d.legend === "est").map((d) => (
               <RadioGroup name={d.name} label={d.label} required inline options={OUI_NON} errors={p.errors} values={v} />
             ))}
-            <p class="fr-text--sm">A noter : selon votre situation, un avis médical d'aptitude à la conduite devra être joint aux pièces justificatives (étape 5).</p>
           </>
         )}
-        {(q.numeroPermis || q.correction) && (
+        {q.medical && <p class="fr-text--sm">A noter : selon votre situation, un avis médical d'aptitude à la conduite devra être joint aux pièces justificatives (étape 5).</p>}
+        {q.numeroPermis && (
           <Input
             name="numeroPermis"
             label="Numéro de permis de conduire"
-            hint={q.correction ? "Tel qu'il figure sur le permis à corriger." : "Facultatif : tel qu'il figure sur votre permis (ou numéro NEPH)."}
-            required={q.correction}
+            hint="Facultatif : tel qu'il figure sur votre permis (ou numéro NEPH)."
             autocomplete="off"
             spellcheck={false}
             errors={p.errors}
@@ -331,20 +471,28 @@ export function Step1Page(p: { ctx: PageContext; requestId: string; motif: Motif
         )}
         {q.correction && (
           <>
-            <DateFields name="reception" prefix="reception" legend="Date de réception du permis" errors={p.errors} values={v} />
+            {p.errors?.numeroPermis && <Alert type="error">{p.errors.numeroPermis}</Alert>}
             <CheckboxGroup name="erreurs" legend="Erreur constatée" required options={CORRECTION_ERRORS} checked={list(p.values, "erreurs")} errors={p.errors} />
-            <RadioGroup name="titreAMoi" label="Le permis reçu est-il bien le vôtre ?" required inline options={OUI_NON} errors={p.errors} values={v} />
-            <RadioGroup name="memeDepartement" label="Habitez-vous toujours dans le département de votre demande initiale ?" required inline options={OUI_NON} errors={p.errors} values={v} />
-            <RadioGroup
-              name="demandeOrdinaire"
-              label="Votre demande initiale était-elle une demande de permis (ni un échange de permis étranger, ni un permis international) ?"
-              required
-              inline
-              options={OUI_NON}
-              errors={p.errors}
-              values={v}
-            />
-            <RadioGroup name="formatCarte" label="Votre permis est-il au format « carte bancaire » ?" required inline options={OUI_NON} errors={p.errors} values={v} />
+            <div class={`fr-input-group${p.errors?.description ? " fr-input-group--error" : ""}`}>
+              <label class="fr-label" for="description">
+                Description de l'erreur
+                <RequiredMark />
+                <span class="fr-hint-text">Ce qui figure sur le permis et ce qui devrait y figurer ({MAX_ERROR_DESCRIPTION} caractères maximum).</span>
+              </label>
+              <textarea
+                class="fr-input"
+                id="description"
+                name="description"
+                rows={5}
+                maxLength={MAX_ERROR_DESCRIPTION + 100}
+                aria-required="true"
+                aria-invalid={p.errors?.description ? "true" : undefined}
+                aria-describedby="description-messages"
+              >
+                {v.description ?? ""}
+              </textarea>
+              <Messages id="description" error={p.errors?.description} />
+            </div>
           </>
         )}
       </StepForm>
@@ -522,19 +670,27 @@ export function Step4Page(p: { ctx: PageContext; requestId: string; errors?: Err
       <StepForm ctx={p.ctx} requestId={p.requestId} step={4}>
         <h2 class="fr-h4">Photo et signature</h2>
         <RadioGroup name="photoOption" label="Merci de sélectionner l'une des options ci-dessous" required options={PHOTO_OPTIONS} errors={p.errors} values={v} />
-        <Input
-          name="codePhoto"
-          label="Code photo signature numérique"
-          hint="Les 22 chiffres indiqués sur la planche remise par le photographe ou la cabine agréés (valable 6 mois, une seule fois)."
-          inputmode="numeric"
-          autocomplete="off"
-          maxLength={40}
-          errors={p.errors}
-          values={v}
-        />
+        {/* The code is read only with the first option (src/domain/request/steps.ts): hidden with the others. */}
+        <Reveal when={["photoOption=numerique"]} values={v} shown={v.photoOption ? v.photoOption === "numerique" : undefined}>
+          <Input
+            name="codePhoto"
+            label="Code photo signature numérique"
+            hint="Les 22 chiffres indiqués sur la planche remise par le photographe ou la cabine agréés (valable 6 mois, une seule fois). Seulement si vous disposez d'une photo et d'une signature numériques."
+            inputmode="numeric"
+            autocomplete="off"
+            maxLength={40}
+            errors={p.errors}
+            values={v}
+          />
+        </Reveal>
         <p>
           <a class="fr-link fr-icon-map-pin-2-line fr-link--icon-left" href="/photographes">
             Localiser un photographe ou une cabine agréés
+          </a>
+        </p>
+        <p>
+          <a class="fr-link fr-icon-question-line fr-link--icon-left" href="/aide/photo">
+            Aide : la photo et la signature numériques, ou une photo classique
           </a>
         </p>
       </StepForm>
@@ -550,57 +706,115 @@ export interface PieceView {
   hint?: string | undefined;
   maxPages: number;
   kind: "file" | "stamp";
+  /** Has a "Commentaire" field (seed 001, step 5). */
+  comment?: boolean | undefined;
   reasons: string[];
   pages: number;
-  files: Array<{ id: string; name: string; pages: number }>;
+  files: Array<{ id: string; name: string; pages: number; scan?: ScanView; advice?: string[] | undefined }>;
 }
 
-function UploadForm({ ctx, requestId, piece, additional, error, label }: { ctx: PageContext; requestId: string; piece?: PieceId; additional?: boolean; error?: string | undefined; label: string }) {
+/** Where the antivirus is with a file: "pending" (analyse en cours), "infected" (refused and deleted), "ok". */
+export type ScanView = "pending" | "infected" | "ok";
+
+/**
+ * A piece's file input and its "Joindre un fichier" button, controls of step 5's one form
+ * ("etape-form", through their `form` attribute): the button sends the whole form, as
+ * multipart, to the upload route, so what is typed on the page (stamp number, comments) is kept
+ * whichever button is pressed. The file input is named after its piece. Works without JavaScript.
+ */
+function UploadField({ requestId, piece, additional, error, label }: { requestId: string; piece?: PieceId; additional?: boolean; error?: string | undefined; label: string }) {
   const id = additional ? "upload-additional" : `piece-${piece}`;
+  const target = additional ? "complementaire" : piece!;
   return (
-    <form method="post" action={`/demandes/${requestId}/pieces?_csrf=${encodeURIComponent(ctx.csrfToken)}`} enctype="multipart/form-data" class="fr-mt-2w">
-      {piece && <input type="hidden" name="piece" value={piece} />}
-      {additional && <input type="hidden" name="additional" value="oui" />}
+    <div class="fr-mt-2w">
       {additional && (
-        <Select
-          name="piece"
-          id="additional-piece"
-          label="Type de pièce justificative à ajouter"
-          options={(Object.keys(PIECE_TYPES) as PieceId[]).filter((k) => PIECE_TYPES[k].kind === "file").map((k) => ({ value: k, label: PIECE_TYPES[k].label }))}
-          placeholder="Choisir un type de pièce"
-        />
+        <div class="fr-select-group">
+          <label class="fr-label" for="additional-piece">
+            Type de pièce justificative à ajouter
+          </label>
+          <select class="fr-select" id="additional-piece" name="type-complementaire" form="etape-form">
+            <option value="" selected>
+              Choisir un type de pièce
+            </option>
+            {(Object.keys(PIECE_TYPES) as PieceId[])
+              .filter((k) => PIECE_TYPES[k].kind === "file")
+              .map((k) => (
+                <option value={k}>{PIECE_TYPES[k].label}</option>
+              ))}
+          </select>
+        </div>
       )}
       <div class={`fr-upload-group${error ? " fr-upload-group--error" : ""}`}>
         <label class="fr-label" for={id}>
           {label}
           <span class="fr-hint-text">JPG, PNG, BMP, TIFF, PDF (11Mo maximum)</span>
         </label>
-        <input class="fr-upload" type="file" id={id} name="fichier" accept=".jpg,.jpeg,.png,.bmp,.tif,.tiff,.pdf,image/jpeg,image/png,image/bmp,image/tiff,application/pdf" aria-describedby={`${id}-messages`} aria-invalid={error ? "true" : undefined} />
+        <input
+          class="fr-upload"
+          type="file"
+          id={id}
+          name={`fichier-${target}`}
+          form="etape-form"
+          accept=".jpg,.jpeg,.png,.bmp,.tif,.tiff,.pdf,image/jpeg,image/png,image/bmp,image/tiff,application/pdf"
+          aria-describedby={`${id}-messages`}
+          aria-invalid={error ? "true" : undefined}
+        />
         <Messages id={id} error={error} />
       </div>
-      <button type="submit" class="fr-btn fr-btn--secondary fr-btn--sm fr-mt-1w">
+      <button
+        type="submit"
+        form="etape-form"
+        formaction={`/demandes/${requestId}/pieces`}
+        formenctype="multipart/form-data"
+        name="joindre"
+        value={target}
+        class="fr-btn fr-btn--secondary fr-btn--sm fr-mt-1w"
+      >
         Joindre un fichier
       </button>
-    </form>
+    </div>
   );
 }
 
-function FileList({ ctx, requestId, files }: { ctx: PageContext; requestId: string; files: PieceView["files"] }) {
+function FileList({ requestId, files }: { requestId: string; files: PieceView["files"] }) {
   if (files.length === 0) return null;
   return (
     <ul class="fr-mt-1w">
       {files.map((f) => (
         <li>
-          <a href={`/demandes/${requestId}/pieces/${f.id}`} target="_blank" rel="noopener" title={`${f.name} - nouvelle fenêtre`}>
-            {f.name}
-          </a>{" "}
-          ({f.pages} page{f.pages > 1 ? "s" : ""}) <span class="fr-badge fr-badge--success fr-badge--sm">document valide</span>{" "}
-          <form method="post" action={`/demandes/${requestId}/pieces/${f.id}/supprimer`} class="inline-form">
-            <Csrf token={ctx.csrfToken} />
-            <button type="submit" class="fr-btn fr-btn--tertiary-no-outline fr-btn--sm fr-icon-delete-line fr-btn--icon-left" title={`Supprimer ${f.name}`}>
-              Supprimer
-            </button>
-          </form>
+          {f.scan === "pending" || f.scan === "infected" ? (
+            <span>{f.name}</span>
+          ) : (
+            <a href={`/demandes/${requestId}/pieces/${f.id}`} target="_blank" rel="noopener" title={`${f.name} - nouvelle fenêtre`}>
+              {f.name}
+            </a>
+          )}{" "}
+          ({f.pages} page{f.pages > 1 ? "s" : ""}){" "}
+          {f.scan === "pending" ? (
+            <span class="fr-badge fr-badge--info fr-badge--sm">Analyse en cours</span>
+          ) : f.scan === "infected" ? (
+            <span class="fr-badge fr-badge--error fr-badge--sm">Virus détecté : fichier supprimé</span>
+          ) : (
+            <span class="fr-badge fr-badge--success fr-badge--sm">document valide</span>
+          )}{" "}
+          {/* Part of step 5's form: what is typed on the page is saved with the removal. */}
+          <button
+            type="submit"
+            form="etape-form"
+            formaction={`/demandes/${requestId}/pieces/${f.id}/supprimer`}
+            class="fr-btn fr-btn--tertiary-no-outline fr-btn--sm fr-icon-delete-line fr-btn--icon-left"
+            title={`Supprimer ${f.name}`}
+          >
+            Supprimer
+          </button>
+          {f.advice && f.advice.length > 0 && (
+            // Readability advice (scan-quality.ts), measured at upload: the file is kept.
+            <div class="fr-alert fr-alert--warning fr-alert--sm fr-mt-1w readability">
+              {f.advice.map((text) => (
+                <p>{text}</p>
+              ))}
+            </div>
+          )}
         </li>
       ))}
     </ul>
@@ -611,7 +825,7 @@ export function Step5Page(p: {
   ctx: PageContext;
   requestId: string;
   pieces: PieceView[];
-  additional: Array<{ id: string; name: string; pages: number; label: string }>;
+  additional: Array<{ id: string; name: string; pages: number; label: string; scan?: ScanView; advice?: string[] | undefined }>;
   maxAdditional: number;
   errors?: Errors;
   /** The refusal of the last upload, and for which piece ("additional" for a complementary one). */
@@ -630,6 +844,26 @@ export function Step5Page(p: {
         Joignez les pièces justificatives numérisées demandées. Formats acceptés : JPG, PNG, BMP, TIFF et PDF, 11 Mo maximum par fichier. Une pièce illisible sera
         refusée lors de l'instruction.
       </p>
+      <ul class="fr-links-group fr-mb-3w">
+        <li>
+          <a class="fr-link fr-icon-question-line fr-link--icon-left" href="/aide/numeriser">
+            Aide : comment numériser vos documents
+          </a>
+        </li>
+        <li>
+          <a class="fr-link fr-icon-question-line fr-link--icon-left" href="/aide/justificatif-de-domicile">
+            Aide : les justificatifs de domicile acceptés, et si vous êtes hébergé
+          </a>
+        </li>
+      </ul>
+      {/* Step 5 is one form ("etape-form", below): its token is its first control, so that an
+          upload's multipart body starts with it (read and checked before the file). */}
+      <input type="hidden" name="_csrf" value={p.ctx.csrfToken} form="etape-form" />
+      {/* The Enter key in a field submits the form with its first button in the page: "Etape
+          suivante", never a "Supprimer" or "Joindre un fichier" further down. */}
+      <button type="submit" form="etape-form" name="action" value="suivant" class="fr-sr-only" tabindex={-1} aria-hidden="true">
+        Etape suivante
+      </button>
       {p.pieces
         .filter((piece) => piece.kind === "file")
         .map((piece) => (
@@ -640,9 +874,31 @@ export function Step5Page(p: {
             <p class="fr-text--sm fr-mb-1w">
               Demandée {piece.reasons.join(" ; ")}.{piece.hint ? ` ${piece.hint}` : ""}
             </p>
-            <FileList ctx={p.ctx} requestId={p.requestId} files={piece.files} />
+            {piece.comment && (
+              // Part of the step's form (the "form" attribute), though shown beside its piece.
+              <div class={`fr-input-group${errors[commentField(piece.id)] ? " fr-input-group--error" : ""}`}>
+                <label class="fr-label" for={commentField(piece.id)}>
+                  Commentaire
+                  <span class="fr-hint-text">Facultatif, {MAX_PIECE_COMMENT} caractères maximum. Enregistré avec « Enregistrer » ou « Etape suivante ».</span>
+                </label>
+                <textarea
+                  class="fr-input"
+                  id={commentField(piece.id)}
+                  name={commentField(piece.id)}
+                  form="etape-form"
+                  rows={3}
+                  maxLength={MAX_PIECE_COMMENT + 100}
+                  aria-invalid={errors[commentField(piece.id)] ? "true" : undefined}
+                  aria-describedby={`${commentField(piece.id)}-messages`}
+                >
+                  {v[commentField(piece.id)] ?? ""}
+                </textarea>
+                <Messages id={commentField(piece.id)} error={errors[commentField(piece.id)]} />
+              </div>
+            )}
+            <FileList requestId={p.requestId} files={piece.files} />
             {piece.pages < piece.maxPages && (
-              <UploadForm ctx={p.ctx} requestId={p.requestId} piece={piece.id} label={`Ajouter un fichier : ${piece.label}`} error={errors[`piece-${piece.id}`]} />
+              <UploadField requestId={p.requestId} piece={piece.id} label={`Ajouter un fichier : ${piece.label}`} error={errors[`piece-${piece.id}`]} />
             )}
             {piece.pages >= piece.maxPages && errors[`piece-${piece.id}`] && <p class="fr-error-text">{errors[`piece-${piece.id}`]}</p>}
           </section>
@@ -652,14 +908,14 @@ export function Step5Page(p: {
           Pièces complémentaires
         </h3>
         <p class="fr-text--sm">Vous pouvez également ajouter jusqu'à {p.maxAdditional} pièces justificatives que vous jugez nécessaires.</p>
-        <FileList ctx={p.ctx} requestId={p.requestId} files={p.additional.map((a) => ({ ...a, name: `${a.label} : ${a.name}` }))} />
-        {p.additional.length < p.maxAdditional && <UploadForm ctx={p.ctx} requestId={p.requestId} additional label="Fichier de la pièce complémentaire" error={errors["upload-additional"]} />}
+        <FileList requestId={p.requestId} files={p.additional.map((a) => ({ ...a, name: `${a.label} : ${a.name}` }))} />
+        {p.additional.length < p.maxAdditional && <UploadField requestId={p.requestId} additional label="Fichier de la pièce complémentaire" error={errors["upload-additional"]} />}
       </section>
-      <StepForm ctx={p.ctx} requestId={p.requestId} step={5}>
+      <StepForm ctx={p.ctx} requestId={p.requestId} step={5} csrf={false}>
         {stamp && (
           <>
             <h3 class="fr-h6">{stamp.label}</h3>
-            <p class="fr-text--sm">Demandé {stamp.reasons.join(" ; ")}. Achetez-le sur timbres.impots.gouv.fr ou chez un buraliste ; un timbre ne sert qu'une fois.</p>
+            <p class="fr-text--sm">Demandé {stamp.reasons.join(" ; ")}. Achetez-le sur timbres.impots.gouv.fr ou chez un buraliste ; un timbre ne sert qu'une fois. <a href="/aide/timbre-fiscal">Aide : le timbre fiscal</a></p>
             <Input name="numeroTimbre" label="Numéro du timbre fiscal électronique" hint="16 chiffres" required inputmode="numeric" autocomplete="off" maxLength={24} errors={p.errors} values={v} />
           </>
         )}
