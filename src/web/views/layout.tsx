@@ -1,6 +1,7 @@
 import type { ComponentChildren } from "preact";
 import { render } from "preact-render-to-string";
 import { SERVICE_NAME } from "../../services/mails.tsx";
+import { asset } from "../static.ts";
 import { Csrf } from "./components.tsx";
 
 /** What every page needs to know about the visitor. */
@@ -11,8 +12,6 @@ export interface PageContext {
   /** Development mode: links to the local mailbox. */
   devTools: boolean;
 }
-
-export const DSFR = "/dsfr";
 
 export interface LayoutProps {
   ctx: PageContext;
@@ -80,6 +79,11 @@ function Header({ ctx }: { ctx: PageContext }) {
               <li class="fr-nav__item">
                 <a class="fr-nav__link" href="/photographes">
                   Photographes agréés
+                </a>
+              </li>
+              <li class="fr-nav__item">
+                <a class="fr-nav__link" href="/aide">
+                  Aide
                 </a>
               </li>
               {ctx.devTools && (
@@ -225,7 +229,7 @@ function Footer() {
 }
 
 function Pictogram({ path }: { path: string }) {
-  const href = `${DSFR}/artwork/pictograms/${path}`;
+  const href = asset(`dsfr/artwork/pictograms/${path}`);
   return (
     <div class="fr-radio-rich__pictogram">
       <svg aria-hidden="true" class="fr-artwork" viewBox="0 0 80 80" width="80px" height="80px">
@@ -321,13 +325,15 @@ export function Layout(p: LayoutProps) {
         <meta name="viewport" content="width=device-width, initial-scale=1, shrink-to-fit=no" />
         <meta name="format-detection" content="telephone=no,date=no,address=no,email=no,url=no" />
         <meta name="theme-color" content="#000091" />
-        <link rel="apple-touch-icon" href={`${DSFR}/favicon/apple-touch-icon.png`} />
-        <link rel="icon" href={`${DSFR}/favicon/favicon.svg`} type="image/svg+xml" />
-        <link rel="shortcut icon" href={`${DSFR}/favicon/favicon.ico`} type="image/x-icon" />
-        <link rel="stylesheet" href={`${DSFR}/dsfr.min.css`} />
-        <link rel="stylesheet" href={`${DSFR}/utility/icons/icons.min.css`} />
-        <link rel="stylesheet" href="/assets/app.css" />
-        <script type="module" src="/assets/theme-preload.js"></script>
+        {/* Speed (docs/PERFORMANCE.md): one stylesheet, only hashed URLs, no script that blocks rendering. */}
+        <link rel="stylesheet" href={asset("styles.css")} />
+        <link rel="preload" href={asset("dsfr/fonts/Marianne-Regular.woff2")} as="font" type="font/woff2" crossorigin="anonymous" />
+        <link rel="preload" href={asset("dsfr/fonts/Marianne-Bold.woff2")} as="font" type="font/woff2" crossorigin="anonymous" />
+        {/* Async module: runs as soon as it arrives (before the stylesheet, so before the first paint), never blocks. */}
+        <script type="module" async src={asset("theme-preload.js")}></script>
+        <link rel="apple-touch-icon" href={asset("dsfr/favicon/apple-touch-icon.png")} />
+        <link rel="icon" href={asset("dsfr/favicon/favicon.svg")} type="image/svg+xml" />
+        <link rel="shortcut icon" href={asset("dsfr/favicon/favicon.ico")} type="image/x-icon" />
         <title>{`${p.hasErrors ? "Erreur : " : ""}${p.title} - ${SERVICE_NAME}`}</title>
       </head>
       <body>
@@ -361,8 +367,8 @@ export function Layout(p: LayoutProps) {
         </main>
         <Footer />
         <DisplaySettings />
-        <script type="module" src={`${DSFR}/dsfr.module.min.js`}></script>
-        <script type="module" src="/assets/app.js"></script>
+        <script type="module" src={asset("dsfr.js")}></script>
+        <script type="module" src={asset("app.js")}></script>
       </body>
     </html>
   );
