@@ -96,9 +96,17 @@ export function slowBodyGuard(app: FastifyInstance, options: SlowBodyOptions = S
     // Requests made in memory (tests' inject) have no real socket.
     if (!hasBody || !socket || typeof socket.bytesRead !== "number" || raw.complete) return done();
     const samples: number[] = [socket.bytesRead];
+    // One watch per body: it ends with the body, the request or the socket, leaving no listener
+    // behind on a kept-alive socket (many requests share one).
+    const stop = () => {
+      clearInterval(timer);
+      socket.off("close", stop);
+      raw.off("end", stop);
+      raw.off("close", stop);
+    };
     const timer = setInterval(() => {
       if (raw.complete || socket.destroyed) {
-        clearInterval(timer);
+        stop();
         return;
       }
       samples.push(socket.bytesRead ?? 0);
@@ -106,13 +114,15 @@ export function slowBodyGuard(app: FastifyInstance, options: SlowBodyOptions = S
       const received = samples[samples.length - 1]! - samples[samples.length - 1 - samplesKept]!;
       samples.shift();
       if (received < (options.minBytesPerSecond * options.windowMs) / 1000) {
-        clearInterval(timer);
+        stop();
         request.log.warn({ route: request.routeOptions.url, method: request.method }, "slow request body: connection closed");
         socket.destroy();
       }
     }, options.checkEveryMs);
     timer.unref();
-    socket.once("close", () => clearInterval(timer));
+    socket.once("close", stop);
+    raw.once("end", stop);
+    raw.once("close", stop);
     done();
   });
 }
