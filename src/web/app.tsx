@@ -37,7 +37,9 @@ export interface AppOptions {
  */
 const REQUEST_TIMEOUT_MS = 300_000;
 const HEADERS_TIMEOUT_MS = 20_000;
-const IDLE_SOCKET_MS = 30_000;
+// Longer than KEEP_ALIVE_MS: a kept-alive connection is closed by the keep-alive rule, never by
+// this one while clients still believe it open (slow senders are cut by the other limits).
+const IDLE_SOCKET_MS = 80_000;
 const KEEP_ALIVE_MS = 72_000;
 const CHECK_EVERY_MS = 5_000;
 

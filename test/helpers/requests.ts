@@ -1,7 +1,8 @@
 import { PDFDocument } from "pdf-lib";
 import type { LocalStampService } from "../../src/services/stamps.ts";
 import type { TestApp } from "./app.ts";
-import type { Browser, Page } from "./client.ts";
+import { Browser, summaryErrors, type Form, type Page } from "./client.ts";
+import { createActiveAccount } from "./flows.ts";
 
 /** Fixtures and shortcuts for request tests. */
 
@@ -101,3 +102,25 @@ export const STEP3 = {
   consentement: "oui",
   action: "suivant",
 };
+
+/** The motif form of a loss ("perte") for oneself, an adult. */
+export const PERTE = { beneficiaire: "moi", pour: "majeur", group: "fabrication", fabrication: "perte" };
+
+let draftAccounts = 0;
+/**
+ * A new account (its own address `198.51.100.x`, email `<label>-<n>@example.fr`) with a perte
+ * draft whose steps 1 to 4 are done: the draft is on step 5, where files are accepted.
+ */
+export async function draftAtStep5(t: TestApp, label: string): Promise<{ b: Browser; id: string }> {
+  draftAccounts++;
+  const b = new Browser(t.app, `198.51.100.${100 + draftAccounts}`);
+  await createActiveAccount(t, b, { email: `${label}-${draftAccounts}@example.fr` });
+  await b.get("/demandes/nouvelle");
+  const id = (await b.post("/demandes/nouvelle", PERTE)).url.split("/")[2]!;
+  for (const [step, answers] of [[1, STEP1_PERTE], [2, STEP2], [3, STEP3], [4, { photoOption: "classique", action: "suivant" }]] as Array<[number, Form]>) {
+    const page = await b.post(`/demandes/${id}/etape/${step}`, answers);
+    const errors = summaryErrors(page);
+    if (errors.length > 0) throw new Error(`step ${step} refused: ${errors.join(" / ")}`);
+  }
+  return { b, id };
+}

@@ -1,4 +1,5 @@
-import { connect } from "node:net";
+import { Agent, request as httpRequest } from "node:http";
+import { connect, type Socket } from "node:net";
 import { Writable } from "node:stream";
 import { sql } from "drizzle-orm";
 import pino from "pino";
@@ -219,6 +220,36 @@ describe("slow request bodies", () => {
     },
     20_000,
   );
+
+  it("leaves no listener behind on a kept-alive connection, however many bodies it carries", async () => {
+    const serverSockets: Socket[] = [];
+    const onConnection = (socket: Socket) => serverSockets.push(socket);
+    t.app.server.on("connection", onConnection);
+    const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+    try {
+      for (let i = 0; i < 30; i++) {
+        const status = await new Promise<number>((resolve, reject) => {
+          const body = `identifiant=x${i}&motDePasse=y`;
+          const req = httpRequest(
+            { agent, host: "127.0.0.1", port, method: "POST", path: "/connexion", headers: { "content-type": "application/x-www-form-urlencoded", "content-length": Buffer.byteLength(body) } },
+            (res) => {
+              res.resume();
+              res.on("end", () => resolve(res.statusCode ?? 0));
+            },
+          );
+          req.on("error", reject);
+          req.end(body);
+        });
+        expect(status).toBeLessThan(500);
+      }
+      // All 30 requests went through one connection; before the fix each left a "close" listener.
+      expect(serverSockets).toHaveLength(1);
+      expect(serverSockets[0]!.listenerCount("close")).toBeLessThan(8);
+    } finally {
+      agent.destroy();
+      t.app.server.off("connection", onConnection);
+    }
+  }, 60_000);
 
   it("keeps an upload going at an acceptable rate", async () => {
     const held = await trickle("/api/photographes/depots", 250, 250, 3_500);

@@ -8,9 +8,8 @@ import { DOCUMENT_ERRORS } from "../../src/services/documents.ts";
 import { SESSION_COOKIE } from "../../src/web/security/session.ts";
 import { CORPUS, JPEG, manyPagesPdf, pdfObjectStreamBomb, pdfPages, tiff, zip } from "../fixtures/hostile/generate.ts";
 import { startTestApp, type TestApp } from "../helpers/app.ts";
-import { Browser, fieldError, summaryErrors, type Form } from "../helpers/client.ts";
-import { createActiveAccount } from "../helpers/flows.ts";
-import { STEP1_PERTE, STEP2, STEP3, upload } from "../helpers/requests.ts";
+import { fieldError, summaryErrors } from "../helpers/client.ts";
+import { draftAtStep5 as draftAtStep5For, upload } from "../helpers/requests.ts";
 
 /** Hostile uploads (issue 6, items 2 and 3) through the wizard's step 5 and the photographers' API. */
 
@@ -27,22 +26,7 @@ afterAll(async () => {
   await rm(storageDir, { recursive: true, force: true });
 });
 
-const PERTE = { beneficiaire: "moi", pour: "majeur", group: "fabrication", fabrication: "perte" };
-
-let accounts = 0;
-/** A perte draft of a new account with steps 1 to 4 done: on step 5. */
-async function draftAtStep5(): Promise<{ b: Browser; id: string }> {
-  accounts++;
-  const b = new Browser(t.app, `198.51.100.${100 + accounts}`);
-  await createActiveAccount(t, b, { email: `hostile-${accounts}@example.fr` });
-  await b.get("/demandes/nouvelle");
-  const id = (await b.post("/demandes/nouvelle", PERTE)).url.split("/")[2]!;
-  for (const [step, answers] of [[1, STEP1_PERTE], [2, STEP2], [3, STEP3], [4, { photoOption: "classique", action: "suivant" }]] as Array<[number, Form]>) {
-    const page = await b.post(`/demandes/${id}/etape/${step}`, answers);
-    expect(summaryErrors(page)).toEqual([]);
-  }
-  return { b, id };
-}
+const draftAtStep5 = () => draftAtStep5For(t, "hostile");
 
 async function documentsOf(id: string) {
   return t.db.db.select().from(requestDocuments).where(eq(requestDocuments.requestId, id));

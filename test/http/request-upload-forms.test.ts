@@ -6,9 +6,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { requestDocuments, requests } from "../../src/db/schema.ts";
 import { SCAN_ADVICE, SCAN_ADVICE_KEEP } from "../../src/services/scan-quality.ts";
 import { startTestApp, type TestApp } from "../helpers/app.ts";
-import { Browser, fieldError, summaryErrors, type Form, type Page } from "../helpers/client.ts";
-import { createActiveAccount } from "../helpers/flows.ts";
-import { pdf, stamp, STEP1_PERTE, STEP2, STEP3, upload } from "../helpers/requests.ts";
+import { fieldError, summaryErrors, type Page } from "../helpers/client.ts";
+import { pdf, stamp, draftAtStep5 as draftAtStep5For, upload } from "../helpers/requests.ts";
 import { sampleScan } from "../helpers/scans.ts";
 
 /**
@@ -28,21 +27,7 @@ afterAll(async () => {
   await rm(storageDir, { recursive: true, force: true });
 });
 
-const PERTE = { beneficiaire: "moi", pour: "majeur", group: "fabrication", fabrication: "perte" };
-
-let accounts = 0;
-async function draftAtStep5(): Promise<{ b: Browser; id: string }> {
-  accounts++;
-  const b = new Browser(t.app, `198.51.100.${100 + accounts}`);
-  await createActiveAccount(t, b, { email: `formulaires-${accounts}@example.fr` });
-  await b.get("/demandes/nouvelle");
-  const id = (await b.post("/demandes/nouvelle", PERTE)).url.split("/")[2]!;
-  for (const [step, answers] of [[1, STEP1_PERTE], [2, STEP2], [3, STEP3], [4, { photoOption: "classique", action: "suivant" }]] as Array<[number, Form]>) {
-    const page = await b.post(`/demandes/${id}/etape/${step}`, answers);
-    expect(summaryErrors(page)).toEqual([]);
-  }
-  return { b, id };
-}
+const draftAtStep5 = () => draftAtStep5For(t, "formulaires");
 
 async function documentsOf(id: string) {
   return t.db.db.select().from(requestDocuments).where(eq(requestDocuments.requestId, id));
