@@ -10,7 +10,7 @@ const layer = (files, forbidden, message) => ({
 });
 
 export default tseslint.config(
-  { ignores: ["node_modules/", "data/", "storage/", "coverage/", "src/web/assets/"] },
+  { ignores: ["node_modules/", "data/", "storage/", "coverage/", "dist/", "src/web/assets/"] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -1,90 +1,196 @@
-import { execFile } from "node:child_process";
+import { execFile, spawn, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { cpus, tmpdir, totalmem, userInfo } from "node:os";
 import { join } from "node:path";
+import { createInterface } from "node:readline";
 import { PDFDocument } from "pdf-lib";
-import { saveDraftData } from "../src/db/repositories/requests.ts";
-import { startTestApp } from "../test/helpers/app.ts";
-import { Browser } from "../test/helpers/client.ts";
-import { createActiveAccount, GOOD_PASSWORD } from "../test/helpers/flows.ts";
-import { STEP1_PERTE, STEP2 } from "../test/helpers/requests.ts";
+import pg from "pg";
+import { HttpUser, PASSWORD, STEP1_PERTE, STEP2, STEP3 } from "./http.ts";
 
 /**
- * `npm run bench`: figures, not assertions. Everything runs in this one process, against the
- * same database (PGlite, or the server of DATABASE_URL), so each figure is read as a ratio to
- * its baseline measured in the same run:
- *  1. a wizard step (POST /demandes/:id/etape/2: session, CSRF, form parsing, domain
- *     validation, draft write, redirect) against a bare route doing the same database write;
- *  2. the memory of 20 simultaneous uploads of an 11 Mo PDF, against the memory at rest.
+ * `npm run bench` (after `npm run build`): figures, not assertions. Three kinds of process:
+ *  - the service, as production runs it: dist/ (no TypeScript at run time) in bench/server.mjs,
+ *    with a few routes of its own (the bare write, seeding), on PostgreSQL (DATABASE_URL: a
+ *    database of its own is created on that server, then dropped) or else PGlite;
+ *  - the load: autocannon 9 in a child process (bench/load.mjs), journeys in another (bench/journeys.ts);
+ *  - this one, which drives them and reads the service's memory from /proc.
+ * Each figure is printed as a ratio to a ceiling measured in the same run, next to its target.
+ *
+ *   BENCH_SECONDS (5) per run · BENCH_USERS (8) virtual users of the journeys · BENCH_JOURNEY_SECONDS (15)
+ *   BENCH_ROWS (1,000,000 on PostgreSQL, 100,000 on PGlite) · BENCH_CPU_PROF=1: the service writes a
+ *   CPU profile into bench/profiles/ (`--cpu-prof`) when it stops.
  */
-const DURATION_MS = Number(process.env.BENCH_SECONDS ?? 5) * 1000;
-const CONCURRENCY = 8;
-
-const t = await startTestApp({
-  env: { STORAGE_DIR: `/tmp/permis-bench-${process.pid}` },
-  // The bare route: the same write as a step, with none of the page machinery.
-  extend: (app, services) =>
-    app.post("/bench/bare/:id", async (request) => {
-      const { id } = request.params as { id: string };
-      await saveDraftData(services.database.db, id, { motif: { beneficiaire: "moi", pour: "majeur" }, step1: STEP1_PERTE, step2: STEP2 }, new Date());
-      return { ok: true };
-    }),
-});
-const port = 3900 + (process.pid % 100);
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
+const USERS = Number(process.env.BENCH_USERS ?? 8);
+const JOURNEY_SECONDS = Number(process.env.BENCH_JOURNEY_SECONDS ?? 15);
+const UPLOADS = Number(process.env.BENCH_UPLOADS ?? 50); // five drafts per user (the quota of open drafts)
+const SERVER_URL = process.env.DATABASE_URL;
+const LARGE = Number(process.env.BENCH_ROWS ?? (SERVER_URL ? 1_000_000 : 100_000));
+const SMALL = 1_000;
+const port = 3800 + (process.pid % 100);
 const base = `http://127.0.0.1:${port}`;
-await t.app.listen({ port, host: "127.0.0.1" });
+const work = mkdtempSync(join(tmpdir(), "permis-bench-"));
 
-// A signed-in user with a draft whose step 1 is done.
-const http = new Browser(t.app, "192.0.2.250");
-const identifier = await createActiveAccount(t, http, { email: "bench@example.fr" });
-await http.get("/connexion");
-await http.post("/connexion", { identifier, password: GOOD_PASSWORD });
-await http.get("/demandes/nouvelle");
-const created = await http.post("/demandes/nouvelle", { beneficiaire: "moi", pour: "majeur", group: "fabrication", fabrication: "perte" });
-const id = created.url.split("/")[2]!;
-await http.post(`/demandes/${id}/etape/1`, STEP1_PERTE);
-const page = await http.get(`/demandes/${id}/etape/2`);
-const cookie = `permis_session=${http.cookie("permis_session")}`;
-const stepBody = new URLSearchParams({ _csrf: page.csrf!, ...STEP2 }).toString();
+/* ---- the database and the service ---- */
+
+let databaseUrl: string | undefined;
+let admin: pg.Client | undefined;
+const benchDb = `permis_bench_${process.pid}`;
+if (SERVER_URL) {
+  const url = new URL(SERVER_URL);
+  if (!url.username) url.username = process.env.PGUSER || userInfo().username;
+  admin = new pg.Client({ connectionString: url.toString() });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE ${benchDb}`);
+  url.pathname = `/${benchDb}`;
+  databaseUrl = url.toString();
+}
+
+const bareData = { motif: { beneficiaire: "moi", pour: "majeur" }, step1: STEP1_PERTE, step2: STEP2 };
+const profile = process.env.BENCH_CPU_PROF === "1" ? ["--cpu-prof", "--cpu-prof-dir", "bench/profiles"] : [];
+// The flags and environment of `npm run start:prod` (see docs/PERFORMANCE.md, "Memory").
+const server: ChildProcess = spawn(process.execPath, ["--max-semi-space-size=2", ...profile, "bench/server.mjs"], {
+  env: {
+    ...process.env,
+    MALLOC_ARENA_MAX: "2",
+    NODE_ENV: "development",
+    PORT: String(port),
+    LOG_LEVEL: "silent",
+    STORAGE_DIR: join(work, "storage"),
+    ...(databaseUrl ? { DATABASE_URL: databaseUrl } : { DATABASE_URL: "", DATA_DIR: join(work, "pglite") }),
+    BENCH_BARE_DATA: JSON.stringify(bareData),
+  },
+  stdio: ["ignore", "pipe", "inherit"],
+});
+// The driver failing must not leave the service running.
+process.on("exit", () => server.kill("SIGTERM"));
+const ready = await new Promise<{ pid: number; database: string }>((resolve, reject) => {
+  server.once("exit", (code) => reject(new Error(`the service stopped (${code})`)));
+  createInterface({ input: server.stdout! }).once("line", (line) => resolve(JSON.parse(line) as { pid: number; database: string }));
+});
+
+/** The service's resident memory, from the kernel (what a container limit counts). */
+function rss(): number {
+  const status = readFileSync(`/proc/${ready.pid}/status`, "utf8");
+  return Number(/VmRSS:\s+(\d+) kB/.exec(status)![1]) * 1024;
+}
+let peak = 0;
+const sampler = setInterval(() => (peak = Math.max(peak, rss())), 20);
+const peakDuring = async <T>(work: () => Promise<T>): Promise<{ result: T; peak: number }> => {
+  peak = rss();
+  const result = await work();
+  return { result, peak: Math.max(peak, rss()) };
+};
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+await sleep(3000);
+const restFresh = rss();
+
+async function benchPost<T>(path: string, body: unknown): Promise<T> {
+  const init = { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) };
+  // A kept-alive connection the service closed while idle: sent again (nothing was processed).
+  const res = await fetch(`${base}${path}`, init).catch(() => fetch(`${base}${path}`, init));
+  if (res.status !== 200) throw new Error(`${path}: ${res.status} ${await res.text()}`);
+  return (await res.json()) as T;
+}
+
+function child(args: string[]): Promise<string> {
+  return new Promise((resolve, reject) =>
+    execFile(process.execPath, args, { maxBuffer: 16 * 1024 * 1024 }, (error, stdout) => (error ? reject(error) : resolve(stdout))),
+  );
+}
 
 interface Run {
-  requests: number;
   perSecond: number;
+  total: number;
   p50: number;
   p99: number;
+  errors: number;
+  statuses: Record<string, number>;
 }
-
-async function load(send: () => Promise<Response>, expected: number): Promise<Run> {
-  const latencies: number[] = [];
-  const end = performance.now() + DURATION_MS;
-  const worker = async () => {
-    while (performance.now() < end) {
-      const start = performance.now();
-      const res = await send();
-      await res.arrayBuffer();
-      if (res.status !== expected) throw new Error(`unexpected status ${res.status}`);
-      latencies.push(performance.now() - start);
-    }
+/** autocannon, in its own process. */
+async function load(path: string, connections: number, options: { method?: string; cookie?: string; body?: string; seconds?: number } = {}): Promise<Run> {
+  const config = {
+    url: `${base}${path}`,
+    connections,
+    duration: options.seconds ?? SECONDS,
+    method: options.method ?? "GET",
+    headers: { ...(options.cookie ? { cookie: options.cookie } : {}), ...(options.body ? { "content-type": "application/x-www-form-urlencoded" } : {}) },
+    ...(options.body ? { body: options.body } : {}),
   };
-  const started = performance.now();
-  await Promise.all(Array.from({ length: CONCURRENCY }, worker));
-  const elapsed = (performance.now() - started) / 1000;
-  latencies.sort((a, b) => a - b);
-  const pct = (p: number) => latencies[Math.min(latencies.length - 1, Math.floor((p / 100) * latencies.length))]!;
-  return { requests: latencies.length, perSecond: latencies.length / elapsed, p50: pct(50), p99: pct(99) };
+  return JSON.parse(await child(["bench/load.mjs", JSON.stringify(config)])) as Run;
 }
 
-const step = () =>
-  fetch(`${base}/demandes/${id}/etape/2`, { method: "POST", redirect: "manual", headers: { cookie, "content-type": "application/x-www-form-urlencoded" }, body: stepBody });
-const bare = () => fetch(`${base}/bench/bare/${id}`, { method: "POST" });
+/* ---- users and their drafts ---- */
 
-await load(bare, 200); // warm-up
-await load(step, 303);
-const bareRun = await load(bare, 200);
-const stepRun = await load(step, 303);
+const seed = await benchPost<{ identifiers: string[]; photoCodes: string[]; stamps: string[] }>("/bench/seed", {
+  users: 2 + UPLOADS / 5 + USERS,
+  codes: USERS * 20,
+  stamps: USERS * 20,
+  password: PASSWORD,
+});
+const [dashboardUser, stepUser, ...others] = seed.identifiers;
+const uploadUsers = others.slice(0, UPLOADS / 5);
+const journeyUsers = others.slice(UPLOADS / 5).map((identifier, i) => ({
+  identifier,
+  photoCodes: seed.photoCodes.slice(i * 20, (i + 1) * 20),
+  stamps: seed.stamps.slice(i * 20, (i + 1) * 20),
+}));
+/** Other people's requests, up to `total`, 100,000 per call. */
+async function fill(total: number): Promise<{ requests: number }> {
+  for (;;) {
+    const done = await benchPost<{ requests: number }>("/bench/fill", { total });
+    if (done.requests >= total) return done;
+  }
+}
+const filled = await fill(SMALL);
 
-/* ---- 20 simultaneous uploads of an 11 Mo PDF ---- */
+// The dashboard's user has three drafts with their état civil (names in the list).
+const reader = new HttpUser(base);
+await reader.signIn(dashboardUser!, PASSWORD);
+for (let i = 0; i < 3; i++) {
+  const id = await reader.newDraft(STEP1_PERTE);
+  await reader.post(`/demandes/${id}/etape/2`, STEP2);
+}
+const dashboardCookie = reader.cookieHeader();
+const dashboardPage = await reader.get("/mon-espace");
+if (dashboardPage.status !== 200 || !dashboardPage.body.includes("DUPONT")) throw new Error("the dashboard does not show the drafts");
+
+// The step's user: a draft whose step 1 is done; step 2 is posted again and again.
+const writer = new HttpUser(base);
+await writer.signIn(stepUser!, PASSWORD);
+const stepDraft = await writer.newDraft(STEP1_PERTE);
+await writer.get(`/demandes/${stepDraft}/etape/2`);
+const stepCookie = writer.cookieHeader();
+const stepBody = new URLSearchParams({ _csrf: writer.csrf!, ...STEP2 }).toString();
+
+/* ---- 1. dashboard vs /sante, step vs bare write, with 1,000 requests in the database ---- */
+
+interface Figures {
+  rows: number;
+  sante: Run;
+  dashboard: Run;
+  bare: Run;
+  step: Run;
+  peak: number;
+}
+async function pageFigures(rows: number): Promise<Figures> {
+  // Warm-up (JIT, pools, caches), not counted.
+  await load("/sante", 32, { seconds: 1 });
+  await load("/mon-espace", 32, { cookie: dashboardCookie, seconds: 1 });
+  await load(`/demandes/${stepDraft}/etape/2`, 8, { method: "POST", cookie: stepCookie, body: stepBody, seconds: 1 });
+  const { result, peak } = await peakDuring(async () => ({
+    sante: await load("/sante", 32),
+    dashboard: await load("/mon-espace", 32, { cookie: dashboardCookie }),
+    bare: await load(`/bench/bare/${stepDraft}`, 8, { method: "POST" }),
+    step: await load(`/demandes/${stepDraft}/etape/2`, 8, { method: "POST", cookie: stepCookie, body: stepBody }),
+  }));
+  return { rows, ...result, peak };
+}
+const small = await pageFigures(filled.requests);
+
+/* ---- 2. memory: 50 simultaneous uploads of an 11 Mo PDF ---- */
 
 async function bigPdf(): Promise<Buffer> {
   const doc = await PDFDocument.create({ updateMetadata: false });
@@ -94,51 +200,114 @@ async function bigPdf(): Promise<Buffer> {
   return Buffer.from(await doc.save({ useObjectStreams: false }));
 }
 const file = await bigPdf();
-const filePath = join(tmpdir(), `permis-bench-${process.pid}.pdf`);
+const filePath = join(work, "justificatif.pdf");
 writeFileSync(filePath, file);
-const drafts: string[] = [];
-for (let i = 0; i < 20; i++) {
-  await http.get("/demandes/nouvelle");
-  const d = await http.post("/demandes/nouvelle", { beneficiaire: "moi", pour: "majeur", group: "fabrication", fabrication: "perte" });
-  drafts.push(d.url.split("/")[2]!);
+const targets: Array<{ cookie: string; token: string; draft: string }> = [];
+const uploaders: Array<{ user: HttpUser; draft: string }> = [];
+for (const identifier of uploadUsers) {
+  const user = new HttpUser(base);
+  await user.signIn(identifier, PASSWORD);
+  for (let i = 0; i < 5; i++) {
+    const draft = await user.newDraft(STEP1_PERTE);
+    await user.post(`/demandes/${draft}/etape/2`, STEP2);
+    await user.post(`/demandes/${draft}/etape/3`, STEP3);
+    const five = await user.post(`/demandes/${draft}/etape/4`, { photoOption: "classique", action: "suivant" });
+    if (!five.url.endsWith("/etape/5")) throw new Error(`upload draft not at step 5 (${five.url})`);
+    targets.push({ cookie: user.cookieHeader(), token: user.csrf!, draft });
+    uploaders.push({ user, draft });
+  }
 }
-const token = (await http.get(`/demandes/${drafts[0]}/etape/1`)).csrf!;
-// The uploads come from another process: only the service's memory is measured here.
-const uploadAll = () =>
-  new Promise<number[]>((resolve, reject) => {
-    execFile(process.execPath, ["--import", "tsx", "bench/upload-client.ts", filePath, base, cookie, token, ...drafts], (error, stdout) =>
-      error ? reject(error) : resolve(JSON.parse(stdout) as number[]),
-    );
-  });
-global.gc?.();
-const rest = process.memoryUsage();
-let peak = rest.rss;
-let peakHeap = rest.heapUsed + rest.external;
-const sampler = setInterval(() => {
-  const m = process.memoryUsage();
-  peak = Math.max(peak, m.rss);
-  peakHeap = Math.max(peakHeap, m.heapUsed + m.external);
-}, 5);
-const started = performance.now();
-const statuses = await uploadAll();
-const uploadSeconds = (performance.now() - started) / 1000;
+await sleep(2000);
+const restBeforeUploads = rss();
+const uploadStarted = performance.now();
+const uploads = await peakDuring(async () => JSON.parse(await child(["--import", "tsx", "bench/upload-client.ts", filePath, base, JSON.stringify(targets)])) as string[]);
+const uploadSeconds = (performance.now() - uploadStarted) / 1000;
+let stored = 0;
+for (const { user, draft } of uploaders) if ((await user.get(`/demandes/${draft}/etape/5`)).body.includes("facture.pdf")) stored++;
+
+/* ---- 3. complete journeys ---- */
+
+const journeys = await peakDuring(
+  async () =>
+    JSON.parse(await child(["--import", "tsx", "bench/journeys.ts", JSON.stringify({ base, users: journeyUsers, seconds: JOURNEY_SECONDS })])) as {
+      journeys: number;
+      perSecond: number;
+      seconds: number;
+      steps: Record<string, { count: number; p50: number; p99: number }>;
+      errors: string[];
+    },
+);
+
+/* ---- 4. the same pages with LARGE requests in the database ---- */
+
+const fillStarted = performance.now();
+const grown = await fill(LARGE);
+if (databaseUrl) {
+  // Vacuumed now, so that autovacuum (woken by a million inserted rows) does not share the cores with the measures.
+  const direct = new pg.Client({ connectionString: databaseUrl });
+  await direct.connect();
+  await direct.query("VACUUM ANALYZE requests, accounts");
+  await direct.end();
+}
+const fillSeconds = (performance.now() - fillStarted) / 1000;
+const large = await pageFigures(grown.requests);
+await sleep(3000);
+const restAfter = rss();
+
 clearInterval(sampler);
+server.kill("SIGTERM");
+await new Promise((resolve) => server.once("exit", resolve));
+if (admin) {
+  await admin.query(`DROP DATABASE IF EXISTS ${benchDb} WITH (FORCE)`);
+  await admin.end();
+}
+rmSync(work, { recursive: true, force: true });
 
-const mb = (n: number) => `${(n / 1024 / 1024).toFixed(1)} Mo`;
+/* ---- report ---- */
+
+const mb = (n: number) => `${(n / 1024 / 1024).toFixed(0)} Mo`;
 const ms = (n: number) => `${n.toFixed(1)} ms`;
-console.log(`\nPermis de conduire — benchmark (${t.db.kind}, ${CONCURRENCY} concurrent clients, ${DURATION_MS / 1000} s per run)\n`);
-console.log("1. Wizard step POST vs bare route doing the same database write");
-console.table({
-  "bare route (baseline)": { "req/s": bareRun.perSecond.toFixed(0), p50: ms(bareRun.p50), p99: ms(bareRun.p99), requests: bareRun.requests },
-  "step 2 POST": { "req/s": stepRun.perSecond.toFixed(0), p50: ms(stepRun.p50), p99: ms(stepRun.p99), requests: stepRun.requests },
-});
-console.log(`   throughput ratio step/bare: ${(stepRun.perSecond / bareRun.perSecond).toFixed(2)} — p99 ratio step/bare: ${(stepRun.p99 / bareRun.p99).toFixed(2)}\n`);
-console.log(`2. 20 simultaneous uploads of a ${mb(file.length)} PDF (statuses: ${[...new Set(statuses)].join(", ")}, ${uploadSeconds.toFixed(1)} s)`);
-console.table({
-  "at rest (baseline)": { rss: mb(rest.rss), "heap+external": mb(rest.heapUsed + rest.external) },
-  "peak during uploads": { rss: mb(peak), "heap+external": mb(peakHeap) },
-});
-console.log(`   peak rss growth: ${mb(peak - rest.rss)} for ${mb(file.length * 20)} uploaded (ratio ${((peak - rest.rss) / (file.length * 20)).toFixed(2)})\n`);
+const ok = (pass: boolean) => (pass ? "atteint" : "NON atteint");
+const line = (r: Run) => ({ "req/s": r.perSecond.toFixed(0), p50: ms(r.p50), p99: ms(r.p99), statuts: Object.entries(r.statuses).map(([k, v]) => `${k}×${v}`).join(" ") });
+const dashRatio = (f: Figures) => f.dashboard.perSecond / f.sante.perSecond;
+const stepRatio = (f: Figures) => f.step.perSecond / f.bare.perSecond;
 
-await t.close();
+console.log(`\nPermis de conduire — benchmark: ${ready.database}, ${cpus().length} cœurs (${cpus()[0]?.model ?? "?"}), ${mb(totalmem())} de mémoire, Node ${process.version}, ${SECONDS} s par mesure, le service en dist/ (JavaScript construit)\n`);
+console.log(`1. Pages, ${small.rows.toLocaleString("fr-FR")} demandes en base (autocannon, processus séparé)`);
+console.table({
+  "GET /sante (plafond, 32 connexions)": line(small.sante),
+  "GET /mon-espace (32 connexions)": line(small.dashboard),
+  "POST écriture nue (plafond, 8 clients)": line(small.bare),
+  "POST étape 2 (8 clients)": line(small.step),
+});
+console.log(`   tableau de bord / sante : ${dashRatio(small).toFixed(2)} (objectif ≥ 0,3 : ${ok(dashRatio(small) >= 0.3)}), p99 ${ms(small.dashboard.p99)} (objectif ≤ 20 ms : ${ok(small.dashboard.p99 <= 20)})`);
+console.log(`   étape / écriture nue : ${stepRatio(small).toFixed(2)} (objectif ≥ 0,5 : ${ok(stepRatio(small) >= 0.5)}), p99 ${ms(small.step.p99)} (objectif ≤ 50 ms : ${ok(small.step.p99 <= 50)})\n`);
+
+console.log("2. Mémoire du service (RSS, /proc)");
+console.table({
+  "au repos (démarré, rien servi)": { rss: mb(restFresh), objectif: "≤ 200 Mo", résultat: ok(restFresh <= 200 * 1024 * 1024) },
+  "pic sous la charge des pages (1)": { rss: mb(small.peak), objectif: "≤ 300 Mo", résultat: ok(small.peak <= 300 * 1024 * 1024) },
+  [`avant ${UPLOADS} envois`]: { rss: mb(restBeforeUploads), objectif: "", résultat: "" },
+  [`pic pendant ${UPLOADS} envois de ${(file.length / 1e6).toFixed(1)} Mo`]: { rss: mb(uploads.peak), objectif: "≤ 256 Mo", résultat: ok(uploads.peak <= 256 * 1024 * 1024) },
+  "pic pendant les parcours (3)": { rss: mb(journeys.peak), objectif: "", résultat: "" },
+  [`pic sous la charge des pages, ${large.rows.toLocaleString("fr-FR")} demandes (4)`]: { rss: mb(large.peak), objectif: "", résultat: "" },
+  "au repos après tout": { rss: mb(restAfter), objectif: "≤ 200 Mo", résultat: ok(restAfter <= 200 * 1024 * 1024) },
+});
+console.log(`   envois : ${stored}/${UPLOADS} fichiers enregistrés en ${uploadSeconds.toFixed(1)} s (réponses : ${[...new Set(uploads.result.map((s) => s.split(" ")[0]))].join(", ")})\n`);
+
+console.log(`3. Parcours complets (connexion → 7 étapes, 2 pièces → envoyée), ${journeyUsers.length} utilisateurs virtuels, processus séparé`);
+console.log(`   ${journeys.result.journeys} parcours en ${journeys.result.seconds.toFixed(1)} s : ${journeys.result.perSecond.toFixed(2)} parcours/s${journeys.result.errors.length ? ` — erreurs : ${journeys.result.errors.join(" | ")}` : ""}`);
+console.table(Object.fromEntries(Object.entries(journeys.result.steps).map(([name, s]) => [name, { nombre: s.count, p50: ms(s.p50), p99: ms(s.p99) }])));
+
+console.log(`\n4. Coût selon le volume : ${small.rows.toLocaleString("fr-FR")} puis ${large.rows.toLocaleString("fr-FR")} demandes en base (remplies en ${fillSeconds.toFixed(0)} s, INSERT … SELECT generate_series${databaseUrl ? ", puis VACUUM ANALYZE" : ""})`);
+console.table({
+  [`tableau de bord, ${small.rows.toLocaleString("fr-FR")}`]: { ...line(small.dashboard), "ratio au plafond": dashRatio(small).toFixed(2) },
+  [`tableau de bord, ${large.rows.toLocaleString("fr-FR")}`]: { ...line(large.dashboard), "ratio au plafond": dashRatio(large).toFixed(2) },
+  [`POST étape 2, ${small.rows.toLocaleString("fr-FR")}`]: { ...line(small.step), "ratio au plafond": stepRatio(small).toFixed(2) },
+  [`POST étape 2, ${large.rows.toLocaleString("fr-FR")}`]: { ...line(large.step), "ratio au plafond": stepRatio(large).toFixed(2) },
+});
+console.log(
+  `   grand / petit : tableau de bord ${(large.dashboard.perSecond / small.dashboard.perSecond).toFixed(2)}, étape ${(large.step.perSecond / small.step.perSecond).toFixed(2)} (objectif : ≈ 1,0)`,
+);
+if (profile.length) console.log("\n   profil CPU du service : bench/profiles/*.cpuprofile (Chrome DevTools › Performance, ou speedscope)");
 process.exit(0);

@@ -3,6 +3,7 @@ import type { LocalStampService } from "../../src/services/stamps.ts";
 import type { TestApp } from "./app.ts";
 import { Browser, summaryErrors, type Form, type Page } from "./client.ts";
 import { createActiveAccount } from "./flows.ts";
+import { STEP1_PERTE, STEP2, STEP3 } from "./answers.ts";
 
 /** Fixtures and shortcuts for request tests. */
 
@@ -63,45 +64,7 @@ export async function upload(
   return Object.assign(page, { answer: { status: answer.status, location, connection } });
 }
 
-export const STEP1_PERTE = {
-  categories: ["B"],
-  visiteMedicale: "non",
-  formationComplementaire: "non",
-  francais: "oui",
-  vehiculeAmenage: "non",
-  vision: "non",
-  affection: "non",
-  pension: "non",
-  action: "suivant",
-};
-
-export const STEP2 = {
-  nomNaissance: "Dupont",
-  sexe: "F",
-  prenom1: "Sylvie",
-  naissanceJour: "00",
-  naissanceMois: "00",
-  naissanceAnnee: "1985",
-  nationalite: "francaise",
-  paysNaissance: "99100",
-  departementNaissance: "42",
-  communeNaissance: "Saint-Etienne",
-  action: "suivant",
-};
-
-export const STEP3 = {
-  numero: "12",
-  typeVoie: "rue",
-  nomVoie: "de Grenelle",
-  codePostal: "75007",
-  commune: "Paris",
-  prefecture: "75056",
-  justificatifAuNom: "oui",
-  email: "sylvie.dupont@example.fr",
-  telephone: "06 12 34 56 78",
-  consentement: "oui",
-  action: "suivant",
-};
+export { STEP1_PERTE, STEP2, STEP3 };
 
 /** The motif form of a loss ("perte") for oneself, an adult. */
 export const PERTE = { beneficiaire: "moi", pour: "majeur", group: "fabrication", fabrication: "perte" };
