@@ -1,5 +1,6 @@
 import { MOTIFS, type MotifInfo } from "../../../../domain/request/motifs.ts";
 import { requiredPieces, type RequestFacts, type RequiredPiece } from "../../../../domain/request/pieces.ts";
+import { factsOf } from "../../../../domain/request/wizard.ts";
 import type { PageContext } from "../../layout.tsx";
 import { HelpFrame } from "./frame.tsx";
 
@@ -10,21 +11,9 @@ import { HelpFrame } from "./frame.tsx";
  * then those a situation adds.
  */
 
-/** The facts of an adult filing the démarche with no particular situation. */
+/** The facts of an adult filing the démarche with no particular situation (domicile proof in their own name). */
 export function baseFacts(motif: MotifInfo, on: Date): RequestFacts {
-  return {
-    motif,
-    pour: "majeur",
-    categories: [],
-    visiteMedicale: false,
-    conduiteAccompagnee: false,
-    declarations: { affection: false, pension: false, vehiculeAmenage: false },
-    birthdate: undefined,
-    nationalite: undefined,
-    departement: undefined,
-    justificatifAuNom: true,
-    on,
-  };
+  return { ...factsOf({ motif, pour: "majeur", on }), justificatifAuNom: true };
 }
 
 /** Situations that add pieces, in the words of the help, each with representative facts. */
