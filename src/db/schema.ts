@@ -1,9 +1,13 @@
 import { sql } from "drizzle-orm";
 import {
+  bigint,
   bigserial,
   boolean,
+  check,
+  date,
   index,
   integer,
+  primaryKey,
   json,
   jsonb,
   pgSequence,
@@ -14,6 +18,7 @@ import {
   uuid,
   varchar,
 } from "drizzle-orm/pg-core";
+import type { AnyPgColumn } from "drizzle-orm/pg-core";
 
 const createdAt = () => timestamp("created_at", { withTimezone: true }).notNull().defaultNow();
 
@@ -98,8 +103,24 @@ export const outbox = pgTable(
     transport: text("transport"),
     createdAt: createdAt(),
     sentAt: timestamp("sent_at", { withTimezone: true }),
+    /**
+     * Issue 9. The request a message is about (shown in the back-office), the key the SMS provider
+     * deduplicates retries by, the provider's id of the message and the delivery status its signed
+     * callback reports ("accepted", "delivered", "failed"), and the GSM-7/UCS-2 segment count.
+     */
+    requestId: uuid("request_id"),
+    idempotencyKey: text("idempotency_key"),
+    providerMessageId: text("provider_message_id"),
+    deliveryStatus: text("delivery_status"),
+    deliveryAt: timestamp("delivery_at", { withTimezone: true }),
+    segments: integer("segments"),
   },
-  (t) => [index("outbox_due_idx").on(t.nextAttemptAt).where(sql`${t.status} = 'pending'`)],
+  (t) => [
+    index("outbox_due_idx").on(t.nextAttemptAt).where(sql`${t.status} = 'pending'`),
+    uniqueIndex("outbox_idempotency_key").on(t.idempotencyKey),
+    uniqueIndex("outbox_provider_message_key").on(t.providerMessageId),
+    index("outbox_request_idx").on(t.requestId),
+  ],
 );
 
 /** Failure counters for rate limits, keyed by a hash of (scope, IP or identifier). */
@@ -136,6 +157,9 @@ export const notifications = pgTable(
     message: text("message").notNull(),
     read: boolean("read").notNull().default(false),
     createdAt: createdAt(),
+    /** Issue 9: the request and the event (src/domain/request/notifications.ts) it tells of. */
+    requestId: uuid("request_id"),
+    event: text("event"),
   },
   (t) => [index("notifications_account_idx").on(t.accountId, t.createdAt)],
 );
@@ -170,11 +194,43 @@ export const requests = pgTable(
     createdAt: createdAt(),
     updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
     sentAt: timestamp("sent_at", { withTimezone: true }),
+    /* Issue 9: the life of the request. */
+    /** Raised by every transition; an action carries the version it was shown (optimistic check). */
+    version: integer("version").notNull().default(0),
+    /** Step 3's préfecture de rattachement and the service instructeur it maps to, copied at sending. */
+    prefectureId: text("prefecture_id"),
+    serviceId: text("service_id").references(() => instructionServices.id),
+    /** Nom de naissance, upper-cased without accents, copied at sending for the back-office search. */
+    searchName: text("search_name"),
+    /** The agent who took the request ("Je prends ce dossier"). */
+    assignedAgentId: uuid("assigned_agent_id").references((): AnyPgColumn => agents.id, { onDelete: "set null" }),
+    assignedAt: timestamp("assigned_at", { withTimezone: true }),
+    /** Numéro d'enregistrement préfectoral (12 digits), assigned once when an inscription is validated. */
+    neph: text("neph"),
+    /** When the last state change happened, and when a decision (validée or a rejet) was made. */
+    stateChangedAt: timestamp("state_changed_at", { withTimezone: true }),
+    decidedAt: timestamp("decided_at", { withTimezone: true }),
+    /** The rejected request a new one was prefilled from ("Faire une nouvelle demande"). */
+    previousRequestId: uuid("previous_request_id"),
+    /** When the "deleted in 15 days" mail was queued. */
+    deletionNoticeAt: timestamp("deletion_notice_at", { withTimezone: true }),
+    /** When a validated title was put in the printing works' daily export. */
+    exportedAt: timestamp("exported_at", { withTimezone: true }),
   },
   (t) => [
     uniqueIndex("requests_number_key").on(t.number),
     index("requests_account_idx").on(t.accountId, t.createdAt),
     uniqueIndex("requests_licence_number_key").on(t.licenceNumber),
+    uniqueIndex("requests_neph_key").on(t.neph),
+    /** Back-office queues: per service and state, oldest first, keyset on (sent_at, id). */
+    index("requests_queue_idx").on(t.serviceId, t.state, t.sentAt, t.id).where(sql`${t.state} <> 'brouillon'`),
+    index("requests_search_name_idx").on(t.serviceId, t.searchName).where(sql`${t.searchName} is not null`),
+    index("requests_state_changed_idx").on(t.state, t.stateChangedAt),
+    index("requests_assigned_idx").on(t.assignedAgentId).where(sql`${t.assignedAgentId} is not null`),
+    check(
+      "requests_state_check",
+      sql`${t.state} in ('brouillon', 'envoyee', 'verification_images', 'en_instruction', 'a_completer', 'rejet_images', 'rejet_instruction', 'validee')`,
+    ),
   ],
 );
 
@@ -266,3 +322,161 @@ export const fiscalStamps = pgTable("fiscal_stamps", {
 
 /** Numbers the requests as they are sent ("Numéro de demande"). */
 export const requestNumbers = pgSequence("request_number_seq", { startWith: 1, increment: 1 });
+
+/* ---------------------------------------------------------------- The life of a request (issue 9) */
+
+/** Services instructeurs (e.g. a CERT): each instructs the requests of the préfectures mapped to it. */
+export const instructionServices = pgTable("instruction_services", {
+  id: text("id").primaryKey(),
+  name: text("name").notNull(),
+  createdAt: createdAt(),
+});
+
+/** Reference table: préfecture de rattachement (step 3, src/services/geography.ts id) → service. */
+export const servicePrefectures = pgTable("service_prefectures", {
+  prefectureId: text("prefecture_id").primaryKey(),
+  serviceId: text("service_id")
+    .notNull()
+    .references(() => instructionServices.id, { onDelete: "cascade" }),
+});
+
+/**
+ * State agents. Never self-registered: an administrator creates them. They sign in through
+ * ProConnect (matched by email) or, where ProConnect is absent, with a password and TOTP.
+ */
+export const agents = pgTable(
+  "agents",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    /** Lower-cased. */
+    email: text("email").notNull(),
+    givenName: text("given_name").notNull(),
+    familyName: text("family_name").notNull(),
+    role: text("role", { enum: ["images", "instruction", "admin"] }).notNull(),
+    active: boolean("active").notNull().default(true),
+    passwordHash: text("password_hash"),
+    /** TOTP secret (base32), encrypted with the service's key; enabled once a first code is confirmed. */
+    totpSecret: text("totp_secret"),
+    totpEnabledAt: timestamp("totp_enabled_at", { withTimezone: true }),
+    /** The last accepted TOTP time step: a code of that step or an earlier one is a replay. */
+    totpLastStep: bigint("totp_last_step", { mode: "number" }),
+    createdAt: createdAt(),
+    lastLoginAt: timestamp("last_login_at", { withTimezone: true }),
+  },
+  (t) => [uniqueIndex("agents_email_key").on(t.email), check("agents_email_lower", sql`${t.email} = lower(${t.email})`)],
+);
+
+export const agentServices = pgTable(
+  "agent_services",
+  {
+    agentId: uuid("agent_id")
+      .notNull()
+      .references(() => agents.id, { onDelete: "cascade" }),
+    serviceId: text("service_id")
+      .notNull()
+      .references(() => instructionServices.id, { onDelete: "cascade" }),
+  },
+  (t) => [primaryKey({ columns: [t.agentId, t.serviceId] }), index("agent_services_service_idx").on(t.serviceId)],
+);
+
+/** Single-use recovery codes of an agent's second factor (only a hash is kept). */
+export const agentRecoveryCodes = pgTable(
+  "agent_recovery_codes",
+  {
+    id: bigserial("id", { mode: "number" }).primaryKey(),
+    agentId: uuid("agent_id")
+      .notNull()
+      .references(() => agents.id, { onDelete: "cascade" }),
+    codeHash: text("code_hash").notNull(),
+    usedAt: timestamp("used_at", { withTimezone: true }),
+  },
+  (t) => [index("agent_recovery_codes_agent_idx").on(t.agentId)],
+);
+
+/** Agents' server-side sessions: their own table and cookie (connect-pg-simple layout). */
+export const agentSessions = pgTable(
+  "agent_session",
+  {
+    sid: varchar("sid").primaryKey(),
+    sess: json("sess").notNull(),
+    expire: timestamp("expire", { precision: 6 }).notNull(),
+  },
+  (t) => [index("IDX_agent_session_expire").on(t.expire)],
+);
+
+/** The history of a request's states ("traitement"): one row per transition, written by transition(). */
+export const requestEvents = pgTable(
+  "request_events",
+  {
+    id: bigserial("id", { mode: "number" }).primaryKey(),
+    requestId: uuid("request_id")
+      .notNull()
+      .references(() => requests.id, { onDelete: "cascade" }),
+    at: timestamp("at", { withTimezone: true }).notNull().defaultNow(),
+    transition: text("transition").notNull(),
+    fromState: text("from_state").notNull(),
+    toState: text("to_state").notNull(),
+    actorKind: text("actor_kind", { enum: ["usager", "agent", "admin", "systeme"] }).notNull(),
+    agentId: uuid("agent_id").references(() => agents.id, { onDelete: "set null" }),
+    /** A motive code (src/domain/request/motives.ts) and the agent's message to the user. */
+    motive: text("motive"),
+    message: text("message"),
+    details: jsonb("details"),
+  },
+  (t) => [index("request_events_request_idx").on(t.requestId, t.id), index("request_events_to_state_idx").on(t.toState, t.at)],
+);
+
+/** "A compléter": the pieces or sections the agent marked, with the agent's words; resolved when sent back. */
+export const completionItems = pgTable(
+  "completion_items",
+  {
+    id: bigserial("id", { mode: "number" }).primaryKey(),
+    requestId: uuid("request_id")
+      .notNull()
+      .references(() => requests.id, { onDelete: "cascade" }),
+    eventId: bigint("event_id", { mode: "number" }).references(() => requestEvents.id, { onDelete: "cascade" }),
+    /** A piece id (src/domain/request/pieces.ts) or a section ("etape-1"…"etape-4"). */
+    item: text("item").notNull(),
+    reason: text("reason").notNull(),
+    createdAt: createdAt(),
+    /** Set when the user changed it; resolvedAt when the request was sent back. */
+    changedAt: timestamp("changed_at", { withTimezone: true }),
+    resolvedAt: timestamp("resolved_at", { withTimezone: true }),
+  },
+  (t) => [index("completion_items_request_idx").on(t.requestId)],
+);
+
+/**
+ * Append-only log of agents' actions (a trigger refuses UPDATE and DELETE). No foreign key to the
+ * request and no personal data: it outlives the request's deletion.
+ */
+export const auditLog = pgTable(
+  "audit_log",
+  {
+    id: bigserial("id", { mode: "number" }).primaryKey(),
+    at: timestamp("at", { withTimezone: true }).notNull().defaultNow(),
+    agentId: uuid("agent_id"),
+    action: text("action").notNull(),
+    requestId: uuid("request_id"),
+    requestNumber: text("request_number"),
+    fromState: text("from_state"),
+    toState: text("to_state"),
+    motive: text("motive"),
+  },
+  (t) => [index("audit_log_at_idx").on(t.at), index("audit_log_request_idx").on(t.requestId)],
+);
+
+/** The printing works' daily exports of validated titles. */
+export const titleExports = pgTable("title_exports", {
+  day: date("day").primaryKey(),
+  createdAt: createdAt(),
+  count: integer("count").notNull(),
+  /** SHA-256 of the JSON and of the CSV file. */
+  jsonSha256: text("json_sha256").notNull(),
+  csvSha256: text("csv_sha256").notNull(),
+  jsonKey: text("json_key").notNull(),
+  csvKey: text("csv_key").notNull(),
+});
+
+/** Draws NEPH serials (src/domain/request/neph.ts formats them). */
+export const nephNumbers = pgSequence("neph_seq", { startWith: 1, increment: 1 });

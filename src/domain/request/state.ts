@@ -1,3 +1,4 @@
+import type { Actor } from "../actors.ts";
 import { sixMonthsAfterCreation } from "../dates.ts";
 
 /**
@@ -35,24 +36,39 @@ export type RequestState = keyof typeof REQUEST_STATES;
 
 export type Transition =
   | "envoyer" // usager: step 7
-  | "verifier_images" // agent images takes the request
+  | "verifier_images" // an images agent takes the request ("Je prends ce dossier")
   | "accepter_images"
   | "rejeter_images"
-  | "demander_complement" // agent instruction
-  | "completer" // usager sends the completed request back
+  | "demander_complement" // instruction agent: "A compléter"
+  | "completer" // usager: "Renvoyer ma demande"
   | "rejeter"
   | "valider";
 
-const TRANSITIONS: Record<Transition, { from: readonly RequestState[]; to: RequestState; by: "usager" | "agent" }> = {
-  envoyer: { from: ["brouillon"], to: "envoyee", by: "usager" },
-  verifier_images: { from: ["envoyee"], to: "verification_images", by: "agent" },
-  accepter_images: { from: ["verification_images"], to: "en_instruction", by: "agent" },
-  rejeter_images: { from: ["verification_images"], to: "rejet_images", by: "agent" },
-  demander_complement: { from: ["en_instruction"], to: "a_completer", by: "agent" },
-  completer: { from: ["a_completer"], to: "en_instruction", by: "usager" },
-  rejeter: { from: ["en_instruction"], to: "rejet_instruction", by: "agent" },
-  valider: { from: ["en_instruction"], to: "validee", by: "agent" },
+/** Who may trigger a transition: the user, an agent of a role (an administrator may act for any role), the system. */
+export type TransitionActor = "usager" | "images" | "instruction" | "systeme";
+
+export interface TransitionRule {
+  from: readonly RequestState[];
+  to: RequestState;
+  by: readonly TransitionActor[];
+  /** What the history shows. */
+  label: string;
+  /** Whether the agent must give a motive from the list (src/domain/request/motives.ts). */
+  motive: boolean;
+}
+
+export const TRANSITIONS: Record<Transition, TransitionRule> = {
+  envoyer: { from: ["brouillon"], to: "envoyee", by: ["usager"], label: "Demande envoyée", motive: false },
+  verifier_images: { from: ["envoyee"], to: "verification_images", by: ["images"], label: "Vérification des images commencée", motive: false },
+  accepter_images: { from: ["verification_images"], to: "en_instruction", by: ["images"], label: "Images acceptées", motive: false },
+  rejeter_images: { from: ["verification_images"], to: "rejet_images", by: ["images"], label: "Images rejetées", motive: true },
+  demander_complement: { from: ["en_instruction"], to: "a_completer", by: ["instruction"], label: "Pièces à compléter demandées", motive: false },
+  completer: { from: ["a_completer"], to: "en_instruction", by: ["usager"], label: "Demande complétée et renvoyée", motive: false },
+  rejeter: { from: ["en_instruction"], to: "rejet_instruction", by: ["instruction"], label: "Demande rejetée", motive: true },
+  valider: { from: ["en_instruction"], to: "validee", by: ["instruction"], label: "Demande validée", motive: false },
 };
+
+export const TRANSITION_NAMES = Object.keys(TRANSITIONS) as Transition[];
 
 /** The state after `transition`, or undefined when it is not allowed from `state`. */
 export function nextState(state: RequestState, transition: Transition): RequestState | undefined {
@@ -61,7 +77,60 @@ export function nextState(state: RequestState, transition: Transition): RequestS
 }
 
 export function transitionsFrom(state: RequestState): Transition[] {
-  return (Object.keys(TRANSITIONS) as Transition[]).filter((t) => TRANSITIONS[t].from.includes(state));
+  return TRANSITION_NAMES.filter((t) => TRANSITIONS[t].from.includes(state));
+}
+
+/** The transition roles an actor holds: an administrator may act as either agent role. */
+function actorRoles(actor: Actor): TransitionActor[] {
+  switch (actor.kind) {
+    case "usager":
+      return ["usager"];
+    case "systeme":
+      return ["systeme"];
+    case "agent":
+      return actor.role === "admin" ? ["images", "instruction"] : [actor.role];
+  }
+}
+
+export type Decision = { ok: true; to: RequestState } | { ok: false; reason: "etat" | "acteur" };
+
+/**
+ * Whether `actor` may apply `transition` to a request in `state` (SPEC §4). Access to the request
+ * itself (owner, service) is the access policy's question, not this one.
+ */
+export function decide(state: RequestState, transition: Transition, actor: Actor): Decision {
+  const rule = TRANSITIONS[transition];
+  if (!rule.by.some((r) => actorRoles(actor).includes(r))) return { ok: false, reason: "acteur" };
+  if (!rule.from.includes(state)) return { ok: false, reason: "etat" };
+  return { ok: true, to: rule.to };
+}
+
+/** The transitions `actor` may apply from `state`: what a page offers as buttons. */
+export function transitionsFor(state: RequestState, actor: Actor): Transition[] {
+  return TRANSITION_NAMES.filter((t) => decide(state, t, actor).ok);
+}
+
+/** The user's actions in each state (SPEC §4, column "Actions possibles"). */
+export type UserAction = "modifier_brouillon" | "supprimer_brouillon" | "modifier_demande" | "renvoyer" | "nouvelle_demande";
+
+const USER_ACTIONS: Record<RequestState, readonly UserAction[]> = {
+  brouillon: ["modifier_brouillon", "supprimer_brouillon"],
+  envoyee: [],
+  verification_images: [],
+  en_instruction: [],
+  a_completer: ["modifier_demande", "renvoyer"],
+  rejet_images: ["nouvelle_demande"],
+  rejet_instruction: ["nouvelle_demande"],
+  validee: [],
+};
+
+export function userActions(state: RequestState): readonly UserAction[] {
+  return USER_ACTIONS[state];
+}
+
+/** A decision ends the instruction: the request will not move again. */
+export function isFinal(state: RequestState): boolean {
+  return transitionsFrom(state).length === 0;
 }
 
 /** Only a draft, or a request sent back for completion, can be changed by the user. */
