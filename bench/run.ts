@@ -19,7 +19,9 @@ import { HttpUser, PASSWORD, STEP1_PERTE, STEP2, STEP3 } from "./http.ts";
  *
  *   BENCH_SECONDS (5) per run · BENCH_USERS (8) virtual users of the journeys · BENCH_JOURNEY_SECONDS (15)
  *   BENCH_ROWS (1,000,000 on PostgreSQL, 100,000 on PGlite) · BENCH_CPU_PROF=1: the service writes a
- *   CPU profile into bench/profiles/ (`--cpu-prof`) when it stops.
+ *   CPU profile into bench/profiles/ (`--cpu-prof`) when it stops · BENCH_ONLY=uploads: only the memory of the
+ *   uploads (and the rest figures), or BENCH_ONLY=pages,uploads,journeys,volume,backoffice (any of them) ·
+ *   BENCH_BACKOFFICE_RUNS (200) calls of each back-office query (issue 9), on the LARGE requests.
  */
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
 const USERS = Number(process.env.BENCH_USERS ?? 8);
@@ -28,6 +30,9 @@ const UPLOADS = Number(process.env.BENCH_UPLOADS ?? 50); // five drafts per user
 const SERVER_URL = process.env.DATABASE_URL;
 const LARGE = Number(process.env.BENCH_ROWS ?? (SERVER_URL ? 1_000_000 : 100_000));
 const SMALL = 1_000;
+const ONLY = new Set((process.env.BENCH_ONLY ?? "pages,uploads,journeys,volume,backoffice").split(",").map((s) => s.trim()));
+const runs = (part: "pages" | "uploads" | "journeys" | "volume" | "backoffice") => ONLY.has(part);
+const BACKOFFICE_RUNS = Number(process.env.BENCH_BACKOFFICE_RUNS ?? 200);
 const port = 3800 + (process.pid % 100);
 const base = `http://127.0.0.1:${port}`;
 const work = mkdtempSync(join(tmpdir(), "permis-bench-"));
@@ -54,6 +59,7 @@ const server: ChildProcess = spawn(process.execPath, ["--max-semi-space-size=2",
   env: {
     ...process.env,
     MALLOC_ARENA_MAX: "2",
+    MALLOC_MMAP_THRESHOLD_: process.env.BENCH_MMAP_THRESHOLD ?? "65536",
     NODE_ENV: "development",
     PORT: String(port),
     LOG_LEVEL: "silent",
@@ -86,6 +92,14 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 await sleep(3000);
 const restFresh = rss();
+
+/** The service's own breakdown (process.memoryUsage(), no forced GC), at a few moments of the run. */
+const breakdowns: Record<string, Record<string, number>> = {};
+async function breakdown(moment: string): Promise<void> {
+  const res = await fetch(`${base}/bench/memory`).catch(() => undefined);
+  if (res?.ok) breakdowns[moment] = (await res.json()) as Record<string, number>;
+}
+await breakdown("au repos (démarré)");
 
 async function benchPost<T>(path: string, body: unknown): Promise<T> {
   const init = { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) };
@@ -188,7 +202,7 @@ async function pageFigures(rows: number): Promise<Figures> {
   }));
   return { rows, ...result, peak };
 }
-const small = await pageFigures(filled.requests);
+const small = runs("pages") ? await pageFigures(filled.requests) : undefined;
 
 /* ---- 2. memory: 50 simultaneous uploads of an 11 Mo PDF ---- */
 
@@ -199,12 +213,12 @@ async function bigPdf(): Promise<Buffer> {
   doc.context.register(doc.context.stream(randomBytes(11 * 1024 * 1024 - 64 * 1024)));
   return Buffer.from(await doc.save({ useObjectStreams: false }));
 }
-const file = await bigPdf();
+const file = runs("uploads") ? await bigPdf() : Buffer.alloc(0);
 const filePath = join(work, "justificatif.pdf");
 writeFileSync(filePath, file);
 const targets: Array<{ cookie: string; token: string; draft: string }> = [];
 const uploaders: Array<{ user: HttpUser; draft: string }> = [];
-for (const identifier of uploadUsers) {
+for (const identifier of runs("uploads") ? uploadUsers : []) {
   const user = new HttpUser(base);
   await user.signIn(identifier, PASSWORD);
   for (let i = 0; i < 5; i++) {
@@ -219,15 +233,21 @@ for (const identifier of uploadUsers) {
 }
 await sleep(2000);
 const restBeforeUploads = rss();
+await breakdown("avant les envois");
 const uploadStarted = performance.now();
-const uploads = await peakDuring(async () => JSON.parse(await child(["--import", "tsx", "bench/upload-client.ts", filePath, base, JSON.stringify(targets)])) as string[]);
+const uploads = runs("uploads")
+  ? await peakDuring(async () => JSON.parse(await child(["--import", "tsx", "bench/upload-client.ts", filePath, base, JSON.stringify(targets)])) as string[])
+  : undefined;
 const uploadSeconds = (performance.now() - uploadStarted) / 1000;
+if (uploads) await breakdown("juste après les envois");
 let stored = 0;
 for (const { user, draft } of uploaders) if ((await user.get(`/demandes/${draft}/etape/5`)).body.includes("facture.pdf")) stored++;
 
 /* ---- 3. complete journeys ---- */
 
-const journeys = await peakDuring(
+const journeys = !runs("journeys")
+  ? undefined
+  : await peakDuring(
   async () =>
     JSON.parse(await child(["--import", "tsx", "bench/journeys.ts", JSON.stringify({ base, users: journeyUsers, seconds: JOURNEY_SECONDS })])) as {
       journeys: number;
@@ -241,8 +261,8 @@ const journeys = await peakDuring(
 /* ---- 4. the same pages with LARGE requests in the database ---- */
 
 const fillStarted = performance.now();
-const grown = await fill(LARGE);
-if (databaseUrl) {
+const grown = runs("volume") || runs("backoffice") ? await fill(LARGE) : filled;
+if (databaseUrl && (runs("volume") || runs("backoffice"))) {
   // Vacuumed now, so that autovacuum (woken by a million inserted rows) does not share the cores with the measures.
   const direct = new pg.Client({ connectionString: databaseUrl });
   await direct.connect();
@@ -250,9 +270,20 @@ if (databaseUrl) {
   await direct.end();
 }
 const fillSeconds = (performance.now() - fillStarted) / 1000;
-const large = await pageFigures(grown.requests);
+const large = runs("volume") ? await pageFigures(grown.requests) : undefined;
+
+/* ---- 5. the back-office's queries with LARGE requests (issue 9) ---- */
+
+interface BackofficeFigures {
+  requests: number;
+  sent: number;
+  services: number;
+  results: Record<string, { runs: number; rowsPerCall: number; p50: number; p95: number; max: number; plan: string[] }>;
+}
+const backoffice = runs("backoffice") ? await benchPost<BackofficeFigures>("/bench/backoffice", { runs: BACKOFFICE_RUNS }) : undefined;
 await sleep(3000);
 const restAfter = rss();
+await breakdown("au repos après tout");
 
 clearInterval(sampler);
 server.kill("SIGTERM");
@@ -273,41 +304,67 @@ const dashRatio = (f: Figures) => f.dashboard.perSecond / f.sante.perSecond;
 const stepRatio = (f: Figures) => f.step.perSecond / f.bare.perSecond;
 
 console.log(`\nPermis de conduire — benchmark: ${ready.database}, ${cpus().length} cœurs (${cpus()[0]?.model ?? "?"}), ${mb(totalmem())} de mémoire, Node ${process.version}, ${SECONDS} s par mesure, le service en dist/ (JavaScript construit)\n`);
-console.log(`1. Pages, ${small.rows.toLocaleString("fr-FR")} demandes en base (autocannon, processus séparé)`);
-console.table({
-  "GET /sante (plafond, 32 connexions)": line(small.sante),
-  "GET /mon-espace (32 connexions)": line(small.dashboard),
-  "POST écriture nue (plafond, 8 clients)": line(small.bare),
-  "POST étape 2 (8 clients)": line(small.step),
-});
-console.log(`   tableau de bord / sante : ${dashRatio(small).toFixed(2)} (objectif ≥ 0,3 : ${ok(dashRatio(small) >= 0.3)}), p99 ${ms(small.dashboard.p99)} (objectif ≤ 20 ms : ${ok(small.dashboard.p99 <= 20)})`);
-console.log(`   étape / écriture nue : ${stepRatio(small).toFixed(2)} (objectif ≥ 0,5 : ${ok(stepRatio(small) >= 0.5)}), p99 ${ms(small.step.p99)} (objectif ≤ 50 ms : ${ok(small.step.p99 <= 50)})\n`);
+if (small) {
+  console.log(`1. Pages, ${small.rows.toLocaleString("fr-FR")} demandes en base (autocannon, processus séparé)`);
+  console.table({
+    "GET /sante (plafond, 32 connexions)": line(small.sante),
+    "GET /mon-espace (32 connexions)": line(small.dashboard),
+    "POST écriture nue (plafond, 8 clients)": line(small.bare),
+    "POST étape 2 (8 clients)": line(small.step),
+  });
+  console.log(`   tableau de bord / sante : ${dashRatio(small).toFixed(2)} (objectif ≥ 0,3 : ${ok(dashRatio(small) >= 0.3)}), p99 ${ms(small.dashboard.p99)} (objectif ≤ 20 ms : ${ok(small.dashboard.p99 <= 20)})`);
+  console.log(`   étape / écriture nue : ${stepRatio(small).toFixed(2)} (objectif ≥ 0,5 : ${ok(stepRatio(small) >= 0.5)}), p99 ${ms(small.step.p99)} (objectif ≤ 50 ms : ${ok(small.step.p99 <= 50)})\n`);
+}
 
 console.log("2. Mémoire du service (RSS, /proc)");
 console.table({
   "au repos (démarré, rien servi)": { rss: mb(restFresh), objectif: "≤ 200 Mo", résultat: ok(restFresh <= 200 * 1024 * 1024) },
-  "pic sous la charge des pages (1)": { rss: mb(small.peak), objectif: "≤ 300 Mo", résultat: ok(small.peak <= 300 * 1024 * 1024) },
-  [`avant ${UPLOADS} envois`]: { rss: mb(restBeforeUploads), objectif: "", résultat: "" },
-  [`pic pendant ${UPLOADS} envois de ${(file.length / 1e6).toFixed(1)} Mo`]: { rss: mb(uploads.peak), objectif: "≤ 256 Mo", résultat: ok(uploads.peak <= 256 * 1024 * 1024) },
-  "pic pendant les parcours (3)": { rss: mb(journeys.peak), objectif: "", résultat: "" },
-  [`pic sous la charge des pages, ${large.rows.toLocaleString("fr-FR")} demandes (4)`]: { rss: mb(large.peak), objectif: "", résultat: "" },
+  ...(small ? { "pic sous la charge des pages (1)": { rss: mb(small.peak), objectif: "≤ 300 Mo", résultat: ok(small.peak <= 300 * 1024 * 1024) } } : {}),
+  ...(uploads
+    ? {
+        [`avant ${UPLOADS} envois`]: { rss: mb(restBeforeUploads), objectif: "", résultat: "" },
+        [`pic pendant ${UPLOADS} envois de ${(file.length / 1e6).toFixed(1)} Mo`]: { rss: mb(uploads.peak), objectif: "≤ 256 Mo", résultat: ok(uploads.peak <= 256 * 1024 * 1024) },
+      }
+    : {}),
+  ...(journeys ? { "pic pendant les parcours (3)": { rss: mb(journeys.peak), objectif: "", résultat: "" } } : {}),
+  ...(large ? { [`pic sous la charge des pages, ${large.rows.toLocaleString("fr-FR")} demandes (4)`]: { rss: mb(large.peak), objectif: "", résultat: "" } } : {}),
   "au repos après tout": { rss: mb(restAfter), objectif: "≤ 200 Mo", résultat: ok(restAfter <= 200 * 1024 * 1024) },
 });
-console.log(`   envois : ${stored}/${UPLOADS} fichiers enregistrés en ${uploadSeconds.toFixed(1)} s (réponses : ${[...new Set(uploads.result.map((s) => s.split(" ")[0]))].join(", ")})\n`);
+console.table(Object.fromEntries(Object.entries(breakdowns).map(([moment, m]) => [moment, Object.fromEntries(Object.entries(m).map(([k, v]) => [k, mb(v)]))])));
+if (uploads) {
+  console.log(`   envois : ${stored}/${UPLOADS} fichiers enregistrés en ${uploadSeconds.toFixed(1)} s (réponses : ${[...new Set(uploads.result.map((s) => s.split(" ")[0]))].join(", ")})\n`);
+}
 
-console.log(`3. Parcours complets (connexion → 7 étapes, 2 pièces → envoyée), ${journeyUsers.length} utilisateurs virtuels, processus séparé`);
-console.log(`   ${journeys.result.journeys} parcours en ${journeys.result.seconds.toFixed(1)} s : ${journeys.result.perSecond.toFixed(2)} parcours/s${journeys.result.errors.length ? ` — erreurs : ${journeys.result.errors.join(" | ")}` : ""}`);
-console.table(Object.fromEntries(Object.entries(journeys.result.steps).map(([name, s]) => [name, { nombre: s.count, p50: ms(s.p50), p99: ms(s.p99) }])));
+if (journeys) {
+  console.log(`3. Parcours complets (connexion → 7 étapes, 2 pièces → envoyée), ${journeyUsers.length} utilisateurs virtuels, processus séparé`);
+  console.log(`   ${journeys.result.journeys} parcours en ${journeys.result.seconds.toFixed(1)} s : ${journeys.result.perSecond.toFixed(2)} parcours/s${journeys.result.errors.length ? ` — erreurs : ${journeys.result.errors.join(" | ")}` : ""}`);
+  console.table(Object.fromEntries(Object.entries(journeys.result.steps).map(([name, s]) => [name, { nombre: s.count, p50: ms(s.p50), p99: ms(s.p99) }])));
+}
 
-console.log(`\n4. Coût selon le volume : ${small.rows.toLocaleString("fr-FR")} puis ${large.rows.toLocaleString("fr-FR")} demandes en base (remplies en ${fillSeconds.toFixed(0)} s, INSERT … SELECT generate_series${databaseUrl ? ", puis VACUUM ANALYZE" : ""})`);
-console.table({
-  [`tableau de bord, ${small.rows.toLocaleString("fr-FR")}`]: { ...line(small.dashboard), "ratio au plafond": dashRatio(small).toFixed(2) },
-  [`tableau de bord, ${large.rows.toLocaleString("fr-FR")}`]: { ...line(large.dashboard), "ratio au plafond": dashRatio(large).toFixed(2) },
-  [`POST étape 2, ${small.rows.toLocaleString("fr-FR")}`]: { ...line(small.step), "ratio au plafond": stepRatio(small).toFixed(2) },
-  [`POST étape 2, ${large.rows.toLocaleString("fr-FR")}`]: { ...line(large.step), "ratio au plafond": stepRatio(large).toFixed(2) },
-});
-console.log(
-  `   grand / petit : tableau de bord ${(large.dashboard.perSecond / small.dashboard.perSecond).toFixed(2)}, étape ${(large.step.perSecond / small.step.perSecond).toFixed(2)} (objectif : ≈ 1,0)`,
-);
+if (small && large) {
+  console.log(`\n4. Coût selon le volume : ${small.rows.toLocaleString("fr-FR")} puis ${large.rows.toLocaleString("fr-FR")} demandes en base (remplies en ${fillSeconds.toFixed(0)} s, INSERT … SELECT generate_series${databaseUrl ? ", puis VACUUM ANALYZE" : ""})`);
+  console.table({
+    [`tableau de bord, ${small.rows.toLocaleString("fr-FR")}`]: { ...line(small.dashboard), "ratio au plafond": dashRatio(small).toFixed(2) },
+    [`tableau de bord, ${large.rows.toLocaleString("fr-FR")}`]: { ...line(large.dashboard), "ratio au plafond": dashRatio(large).toFixed(2) },
+    [`POST étape 2, ${small.rows.toLocaleString("fr-FR")}`]: { ...line(small.step), "ratio au plafond": stepRatio(small).toFixed(2) },
+    [`POST étape 2, ${large.rows.toLocaleString("fr-FR")}`]: { ...line(large.step), "ratio au plafond": stepRatio(large).toFixed(2) },
+  });
+  console.log(
+    `   grand / petit : tableau de bord ${(large.dashboard.perSecond / small.dashboard.perSecond).toFixed(2)}, étape ${(large.step.perSecond / small.step.perSecond).toFixed(2)} (objectif : ≈ 1,0)`,
+  );
+}
+if (backoffice) {
+  console.log(
+    `\n5. Back-office (issue 9) : ${backoffice.requests.toLocaleString("fr-FR")} demandes dont ${backoffice.sent.toLocaleString("fr-FR")} envoyées, ${backoffice.services} services ; ${BACKOFFICE_RUNS} appels de chaque requête, l'un après l'autre, mesurés dans le service (appel du dépôt src/db/repositories/backoffice.ts)`,
+  );
+  console.table(
+    Object.fromEntries(
+      Object.entries(backoffice.results).map(([name, r]) => [name, { lignes: r.rowsPerCall.toFixed(1), médiane: ms(r.p50), p95: ms(r.p95), max: ms(r.max), "p95 ≤ 20 ms": ok(r.p95 <= 20) }]),
+    ),
+  );
+  if (process.env.BENCH_PLANS !== "0") {
+    for (const [name, r] of Object.entries(backoffice.results)) console.log(`\n   EXPLAIN (ANALYZE, BUFFERS) — ${name}\n${r.plan.map((l) => `     ${l}`).join("\n")}`);
+  }
+}
 if (profile.length) console.log("\n   profil CPU du service : bench/profiles/*.cpuprofile (Chrome DevTools › Performance, ou speedscope)");
 process.exit(0);

@@ -14,10 +14,13 @@ import { sql } from "../dist/vendor/drizzle-orm.js";
 import { createServices } from "../dist/compose.js";
 import { loadConfig } from "../dist/config.js";
 import { insertAccount } from "../dist/db/repositories/accounts.js";
+import { countByState, findByKey, listQueue, searchByName } from "../dist/db/repositories/backoffice.js";
 import { saveDraftData } from "../dist/db/repositories/requests.js";
 import { hashSecret } from "../dist/services/passwords.js";
 import { buildApp } from "../dist/web/app.js";
 
+/** Instruction services the filled requests are spread over (the back-office's queues). */
+const BENCH_SERVICES = 10;
 const PNG = Buffer.from("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==", "base64");
 const BARE_DATA = JSON.parse(process.env.BENCH_BARE_DATA ?? "{}");
 
@@ -75,17 +78,33 @@ app.post("/bench/fill", async (request) => {
     INSERT INTO accounts (kind, status, family_name, given_name, email)
     SELECT 'particulier', 'active', 'Remplissage', 'Banc', 'remplissage' || g || '@bench.invalid' FROM generate_series(1, 1000) g
     ON CONFLICT DO NOTHING`);
+  await db.execute(sql`
+    INSERT INTO instruction_services (id, name)
+    SELECT 'banc-' || s, 'Service de banc ' || s FROM generate_series(0, ${BENCH_SERVICES - 1}) s
+    ON CONFLICT DO NOTHING`);
   const [{ n }] = rows(await db.execute(sql`SELECT count(*)::int AS n FROM requests`));
   const total = Math.min(wanted, n + chunk);
   if (total > n) {
+    // Row g: a draft when g % 10 < 3, else sent, in the state of g % 10 (the back-office's queues),
+    // to the service (g / 10) % BENCH_SERVICES, with its nom de naissance ("MARTIN" one row in
+    // 97, else one of 50,000 names), a NEPH once instructed, sent g seconds ago.
     await db.execute(sql`
-      INSERT INTO requests (account_id, motif, state, data, number, created_at, updated_at)
-      SELECT f.ids[1 + g % 1000], 'perte',
-             CASE WHEN g % 3 = 0 THEN 'envoyee' ELSE 'brouillon' END,
+      INSERT INTO requests (account_id, motif, state, data, number, created_at, updated_at,
+                            sent_at, service_id, search_name, neph, frozen, state_changed_at)
+      SELECT f.ids[1 + g % 1000], CASE WHEN g % 2 = 0 THEN 'perte' ELSE 'vol' END, st,
              '{"motif":{"beneficiaire":"moi","pour":"majeur"},"step2":{"prenom1":"Camille","nomNaissance":"Martin"}}'::jsonb,
-             CASE WHEN g % 3 = 0 THEN 'BANC-' || g ELSE NULL END,
-             now() - make_interval(secs => g), now()
-      FROM generate_series(${n + 1}::int, ${total}::int) g,
+             CASE WHEN st <> 'brouillon' THEN 'BANC-' || g END,
+             now() - make_interval(secs => g), now(),
+             CASE WHEN st <> 'brouillon' THEN now() - make_interval(secs => g) END,
+             CASE WHEN st <> 'brouillon' THEN 'banc-' || ((g / 10) % ${BENCH_SERVICES}) END,
+             CASE WHEN st <> 'brouillon' THEN nom END,
+             CASE WHEN st IN ('en_instruction', 'validee') THEN lpad(g::text, 12, '0') END,
+             CASE WHEN st <> 'brouillon' THEN jsonb_build_object('content', jsonb_build_object('etatCivil', jsonb_build_object('nomNaissance', nom, 'prenoms', jsonb_build_array('Camille')))) END,
+             CASE WHEN st <> 'brouillon' THEN now() - make_interval(secs => g) END
+      FROM generate_series(${n + 1}::int, ${total}::int) g
+           CROSS JOIN LATERAL (SELECT (ARRAY['brouillon', 'brouillon', 'brouillon', 'envoyee', 'verification_images', 'en_instruction', 'a_completer',
+                                             CASE WHEN g % 20 < 10 THEN 'rejet_images' ELSE 'rejet_instruction' END, 'validee', 'validee'])[1 + g % 10] AS st,
+                                      CASE WHEN g % 97 = 0 THEN 'MARTIN' ELSE 'NOM' || (g % 50000) END AS nom) x,
            (SELECT array_agg(id) AS ids FROM accounts WHERE email LIKE 'remplissage%@bench.invalid') f`);
     await db.execute(sql`ANALYZE requests`);
     await db.execute(sql`ANALYZE accounts`);
@@ -95,6 +114,72 @@ app.post("/bench/fill", async (request) => {
 });
 
 app.get("/bench/memory", async () => process.memoryUsage());
+
+/**
+ * The back-office's queries (src/db/repositories/backoffice.ts) on the filled requests, each run
+ * `runs` times in a row with changing keys (service, name, number, NEPH), timed here (the
+ * repository call: SQL building, round trips, rows), then once more with its main statement
+ * recorded and explained (EXPLAIN ANALYZE, BUFFERS).
+ */
+app.post("/bench/backoffice", async (request) => {
+  const { runs = 100 } = request.body ?? {};
+  const [{ total }] = rows(await db.execute(sql`SELECT max(number_g)::int AS total FROM (SELECT substr(number, 6)::int AS number_g FROM requests WHERE number LIKE 'BANC-%' ORDER BY created_at ASC LIMIT 1) t`));
+  // Row g of the fill (see /bench/fill): sent when g % 10 >= 3, a NEPH when g % 10 is 5, 8 or 9.
+  const spread = (i, residues) => {
+    const g = 1 + ((i * 7919 * 10) % Math.max(10, total - 20));
+    return g - (g % 10) + residues[i % residues.length];
+  };
+  const services = Array.from({ length: BENCH_SERVICES }, (_, i) => `banc-${i}`);
+  const svc = (i) => services[i % services.length];
+  const deep = new Map();
+  for (const service of services) {
+    const [row] = rows(await db.execute(sql`SELECT sent_at, id FROM requests WHERE service_id = ${service} AND state = 'envoyee' ORDER BY sent_at, id OFFSET 2000 LIMIT 1`));
+    if (row) deep.set(service, { sentAt: new Date(row.sent_at), id: row.id });
+  }
+  const now = Date.now();
+  const day = 24 * 3600 * 1000;
+  const queries = {
+    "file d'un service : 50 premiers (envoyée)": (x, i) => listQueue(x, [svc(i)], { states: ["envoyee"] }, undefined, 50),
+    "file d'un service : page après 2 000 (curseur)": (x, i) => listQueue(x, [svc(i)], { states: ["envoyee"] }, deep.get(svc(i)), 50),
+    "file de l'administrateur : tous services (en instruction)": (x) => listQueue(x, "all", { states: ["en_instruction"] }, undefined, 50),
+    "file filtrée : 2 états, motif vol, 2 jours": (x, i) =>
+      listQueue(x, [svc(i)], { states: ["en_instruction", "a_completer"], motifs: ["vol"], from: new Date(now - 6 * day), to: new Date(now - 4 * day) }, undefined, 50),
+    "recherche par numéro": (x, i) => findByKey(x, [svc(Math.floor(spread(i, [3, 4, 5, 6, 7, 8, 9]) / 10))], { number: `BANC-${spread(i, [3, 4, 5, 6, 7, 8, 9])}` }),
+    "recherche par NEPH": (x, i) => findByKey(x, "all", { neph: String(spread(i, [5, 8, 9])).padStart(12, "0") }),
+    "recherche par nom de naissance (rare)": (x, i) => searchByName(x, "all", `NOM${(i * 7919) % 50000}`, { states: [] }, undefined, 50),
+    "recherche par nom de naissance (MARTIN, 1 sur 97)": (x) => searchByName(x, "all", "MARTIN", { states: [] }, undefined, 50),
+    "compteurs des files d'un service (jusqu'à 10 000)": (x, i) => countByState(x, [svc(i)], 10_000),
+  };
+  const results = {};
+  for (const [name, query] of Object.entries(queries)) {
+    await query(db, 0); // warm (plan cache, buffers)
+    const times = [];
+    let found = 0;
+    for (let i = 0; i < runs; i++) {
+      const started = performance.now();
+      const result = await query(db, i);
+      times.push(performance.now() - started);
+      found += Array.isArray(result) ? result.length : 1;
+    }
+    times.sort((a, b) => a - b);
+    const at = (q) => times[Math.min(times.length - 1, Math.floor(q * times.length))];
+    // The statements of one call, recorded; the last one is the query itself (scopes read the service list first).
+    const statements = [];
+    const recording = new Proxy(db, {
+      get(target, key) {
+        if (key === "execute") return (q) => (statements.push(q), target.execute(q));
+        const value = Reflect.get(target, key, target);
+        return typeof value === "function" ? value.bind(target) : value;
+      },
+    });
+    await query(recording, 1);
+    const main = statements.at(-1);
+    const plan = main ? rows(await db.execute(sql`EXPLAIN (ANALYZE, BUFFERS, COSTS OFF) ${main}`)).map((r) => r["QUERY PLAN"]) : [];
+    results[name] = { runs, rowsPerCall: found / runs, p50: at(0.5), p95: at(0.95), max: times.at(-1), plan };
+  }
+  const [{ requests: count, sent }] = rows(await db.execute(sql`SELECT count(*)::int AS requests, count(sent_at)::int AS sent FROM requests`));
+  return { requests: count, sent, services: services.length, results };
+});
 
 services.outbox.start();
 services.scheduler.start();

@@ -5,14 +5,21 @@ import { OutboxWorker, type WorkerLogger } from "./jobs/outbox-worker.ts";
 import { periodicJobs } from "./jobs/periodic.ts";
 import { Scheduler } from "./jobs/scheduler.ts";
 import { AccountService } from "./services/accounts.ts";
+import { AgentService } from "./services/agents.ts";
+import { BackofficeService } from "./services/backoffice.ts";
 import { clamdScanner, type VirusScanner } from "./services/antivirus.ts";
 import { Captcha } from "./services/captcha.ts";
 import { systemClock, type Clock } from "./services/clock.ts";
 import { FranceConnect } from "./services/franceconnect.ts";
 import { devMailbox, smtpTransport, type MailTransport } from "./services/mailer.ts";
 import { geography } from "./services/geography.ts";
+import { MessageLog, Notifier } from "./services/notify.ts";
+import { ProcessingTimesService } from "./services/processing-times.ts";
+import { devSmsSink, httpSmsProvider, type SmsProvider } from "./services/sms.ts";
 import { PhotoCodeService } from "./services/photo-codes.ts";
-import { RequestService } from "./services/requests.ts";
+import { PreviewMaker } from "./services/previews.ts";
+import { ProConnect } from "./services/proconnect.ts";
+import { RequestService } from "./services/requests/index.ts";
 import { LocalStampService, type StampService } from "./services/stamps.ts";
 import { folderStorage, parseEncryptionKey, s3Storage, type DocumentStorage } from "./services/storage.ts";
 import { Throttle } from "./services/throttle.ts";
@@ -30,9 +37,13 @@ export interface Services extends WebDeps {
 export interface ComposeOptions {
   /** The FranceConnect issuer actually in use (the configured one, or the local demonstration provider). */
   franceConnectIssuer?: string | undefined;
+  /** The ProConnect issuer actually in use (the configured one, or the local demonstration provider). */
+  proConnectIssuer?: string | undefined;
   database?: Database;
   clock?: Clock;
   transport?: MailTransport;
+  /** Replaces the SMS provider of the configuration (tests). */
+  sms?: SmsProvider;
   storage?: DocumentStorage;
   stamps?: StampService;
   logger?: WorkerLogger;
@@ -46,9 +57,12 @@ export async function createServices(config: Config, options: ComposeOptions = {
   const clock = options.clock ?? systemClock;
   const publicHost = new URL(config.publicUrl).hostname;
   const transport = options.transport ?? (config.smtpUrl ? smtpTransport(config.smtpUrl, config.mailFrom, publicHost) : devMailbox);
-  const outbox = new OutboxWorker(database.db, transport, clock, { leaseSeconds: config.outboxLeaseSeconds, logger: options.logger });
+  const sms = options.sms ?? (config.sms.url ? httpSmsProvider({ url: config.sms.url, token: config.sms.token }) : devSmsSink);
+  const outbox = new OutboxWorker(database.db, transport, clock, { leaseSeconds: config.outboxLeaseSeconds, logger: options.logger, sms });
   const throttle = new Throttle(database.db, clock);
   const url = (path: string) => `${config.publicUrl}${path}`;
+  // In production without SMS_URL no SMS is queued (the development sink would pretend to send them).
+  const notifier = new Notifier({ request: (id) => url(`/demandes/${id}`) }, () => outbox.kick(), { sms: config.sms.url !== undefined || config.env !== "production" });
   const accounts = new AccountService(
     database.db,
     clock,
@@ -70,7 +84,7 @@ export async function createServices(config: Config, options: ComposeOptions = {
   const requests = new RequestService(database.db, clock, storage, geography(), photoCodes, stamps, { request: (id) => url(`/demandes/${id}`) }, () => outbox.kick(), {
     enabled: antivirus !== undefined,
     queued: () => antivirus?.kick(),
-  });
+  }, notifier);
   const issuer = options.franceConnectIssuer ?? config.franceConnect.issuer;
   const franceConnect = issuer
     ? new FranceConnect({
@@ -82,9 +96,35 @@ export async function createServices(config: Config, options: ComposeOptions = {
         allowInsecure: config.env !== "production" && /^http:\/\/(localhost|127\.0\.0\.1)(:|\/|$)/.test(issuer),
       })
     : undefined;
+  const proConnectIssuer = options.proConnectIssuer ?? config.proConnect.issuer;
+  const proConnect = proConnectIssuer
+    ? new ProConnect({
+        issuer: proConnectIssuer,
+        clientId: config.proConnect.clientId,
+        clientSecret: config.proConnect.clientSecret,
+        redirectUri: url("/agent/proconnect/callback"),
+        postLogoutRedirectUri: url("/agent/proconnect/deconnexion"),
+        allowInsecure: config.env !== "production" && /^http:\/\/(localhost|127\.0\.0\.1)(:|\/|$)/.test(proConnectIssuer),
+      })
+    : undefined;
+  const agents = new AgentService(database.db, clock, throttle, { secretKeyHex: config.storage.encryptionKey });
+  const backoffice = new BackofficeService({
+    db: database.db,
+    clock,
+    storage,
+    previews: new PreviewMaker(),
+    transition: (tx, id, name, actor, details) => requests.transition(tx, id, name, actor, details),
+    effectsQueued: () => requests.kick(),
+  });
   return {
     config,
     database,
+    notifier,
+    backoffice,
+    messages: new MessageLog(database.db),
+    processingTimes: new ProcessingTimesService(database.db, clock),
+    agents,
+    proConnect,
     clock,
     accounts,
     captcha: new Captcha(database.db, clock, config.sessionSecret),
@@ -99,6 +139,6 @@ export async function createServices(config: Config, options: ComposeOptions = {
     transport,
     outbox,
     antivirus,
-    scheduler: new Scheduler(database.db, clock, periodicJobs(database.db, storage), options.logger),
+    scheduler: new Scheduler(database.db, clock, periodicJobs(database.db, storage, notifier), options.logger),
   };
 }

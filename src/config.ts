@@ -69,6 +69,10 @@ const envSchema = z
     FRANCECONNECT_CLIENT_ID: optionalString,
     FRANCECONNECT_CLIENT_SECRET: optionalString,
     FRANCECONNECT_DEMO_PORT: z.preprocess(blankToUndefined, z.coerce.number().int().min(0).max(65535).optional()),
+    PROCONNECT_ISSUER: optionalUrl,
+    PROCONNECT_CLIENT_ID: optionalString,
+    PROCONNECT_CLIENT_SECRET: optionalString,
+    PROCONNECT_DEMO_PORT: z.preprocess(blankToUndefined, z.coerce.number().int().min(0).max(65535).optional()),
     TRUST_PROXY: trustProxySchema,
     STORAGE_DIR: z.string().default("./storage"),
     STORAGE_ENCRYPTION_KEY: z.string().regex(/^[0-9a-fA-F]{64}$/, "STORAGE_ENCRYPTION_KEY doit faire 64 caractères hexadécimaux (openssl rand -hex 32)").optional(),
@@ -79,6 +83,9 @@ const envSchema = z
     S3_SECRET_ACCESS_KEY: optionalString,
     S3_FORCE_PATH_STYLE: z.enum(["true", "false"]).default("false").transform((v) => v === "true"),
     OUTBOX_LEASE_SECONDS: z.coerce.number().int().min(1).default(120),
+    SMS_URL: optionalUrl,
+    SMS_TOKEN: optionalString,
+    SMS_CALLBACK_SECRET: optionalString,
     CLAMD_SOCKET: optionalString,
     CLAMD_HOST: optionalString,
     CLAMD_PORT: z.coerce.number().int().min(1).max(65535).default(3310),
@@ -87,6 +94,15 @@ const envSchema = z
   .superRefine((env, ctx) => {
     if (env.S3_BUCKET && (!env.S3_ACCESS_KEY_ID || !env.S3_SECRET_ACCESS_KEY)) {
       ctx.addIssue({ code: "custom", path: ["S3_BUCKET"], message: "S3_BUCKET demande aussi S3_ACCESS_KEY_ID et S3_SECRET_ACCESS_KEY" });
+    }
+    if (env.PROCONNECT_ISSUER && (!env.PROCONNECT_CLIENT_ID || !env.PROCONNECT_CLIENT_SECRET)) {
+      ctx.addIssue({ code: "custom", path: ["PROCONNECT_ISSUER"], message: "PROCONNECT_ISSUER demande aussi PROCONNECT_CLIENT_ID et PROCONNECT_CLIENT_SECRET" });
+    }
+    if (env.SMS_URL && !env.SMS_TOKEN) {
+      ctx.addIssue({ code: "custom", path: ["SMS_URL"], message: "SMS_URL demande aussi SMS_TOKEN" });
+    }
+    if (env.SMS_CALLBACK_SECRET !== undefined && env.SMS_CALLBACK_SECRET.length < 32) {
+      ctx.addIssue({ code: "custom", path: ["SMS_CALLBACK_SECRET"], message: "SMS_CALLBACK_SECRET doit faire au moins 32 caractères" });
     }
     if (env.NODE_ENV !== "production") return;
     const required: Array<keyof typeof env> = [
@@ -132,6 +148,8 @@ export interface Config {
   /** Fastify's `trustProxy`: false, a number of hops, or the proxies' addresses / CIDR blocks. */
   trustProxy: TrustProxy;
   outboxLeaseSeconds: number;
+  /** The SMS provider (undefined url: the development sink, /dev/sms) and the secret of its signed delivery callback. */
+  sms: { url: string | undefined; token: string; callbackSecret: string | undefined };
   logLevel: string;
   /** clamd, which scans every uploaded file (INSTREAM); undefined: files are not scanned ("non analysé"). */
   clamd: { socket: string } | { host: string; port: number } | undefined;
@@ -143,6 +161,16 @@ export interface Config {
   };
   franceConnect: {
     /** undefined: the demonstration provider is started locally (never in production). */
+    issuer: string | undefined;
+    clientId: string;
+    clientSecret: string;
+    demoPort: number;
+  };
+  proConnect: {
+    /**
+     * undefined: in development, the demonstration provider is started locally; in production,
+     * agents sign in with a password and a TOTP code only.
+     */
     issuer: string | undefined;
     clientId: string;
     clientSecret: string;
@@ -177,6 +205,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     sessionSecret: e.SESSION_SECRET ?? DEV_SESSION_SECRET,
     trustProxy: e.TRUST_PROXY,
     outboxLeaseSeconds: e.OUTBOX_LEASE_SECONDS,
+    sms: { url: e.SMS_URL, token: e.SMS_TOKEN ?? "", callbackSecret: e.SMS_CALLBACK_SECRET },
     logLevel: e.LOG_LEVEL,
     clamd: e.CLAMD_SOCKET ? { socket: e.CLAMD_SOCKET } : e.CLAMD_HOST ? { host: e.CLAMD_HOST, port: e.CLAMD_PORT } : undefined,
     storage: {
@@ -198,6 +227,12 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
       clientId: e.FRANCECONNECT_CLIENT_ID ?? "permis-en-ligne-demo",
       clientSecret: e.FRANCECONNECT_CLIENT_SECRET ?? "demo-secret-for-local-provider-only",
       demoPort: e.FRANCECONNECT_DEMO_PORT ?? (e.PORT === 0 ? 0 : e.PORT === 65535 ? 65534 : e.PORT + 1),
+    },
+    proConnect: {
+      issuer: e.PROCONNECT_ISSUER?.replace(/\/$/, ""),
+      clientId: e.PROCONNECT_CLIENT_ID ?? "permis-agents-demo",
+      clientSecret: e.PROCONNECT_CLIENT_SECRET ?? "demo-secret-for-local-proconnect-only",
+      demoPort: e.PROCONNECT_DEMO_PORT ?? (e.PORT === 0 ? 0 : e.PORT >= 65534 ? 65533 : e.PORT + 2),
     },
   };
 }

@@ -2,7 +2,8 @@ import pino from "pino";
 import { loadConfig, ConfigError } from "./config.ts";
 import { createServices } from "./compose.ts";
 import { startDemoProvider, type DemoProvider } from "./services/franceconnect-demo.ts";
-import { seedDemoProviders } from "./services/demo.ts";
+import { seedDemoAgents, seedDemoProviders } from "./services/demo.ts";
+import { startProConnectDemo, type ProConnectDemoProvider } from "./services/proconnect-demo.ts";
 import { buildApp } from "./web/app.tsx";
 import { loggerOptions, safeError } from "./web/security/logging.ts";
 
@@ -29,11 +30,25 @@ async function main() {
       postLogoutRedirectUri: `${config.publicUrl}/franceconnect/deconnexion`,
     });
   }
+  // The agents' ProConnect: a local demonstration provider in development when none is configured.
+  let proConnectDemo: ProConnectDemoProvider | undefined;
+  if (!config.proConnect.issuer && config.env !== "production") {
+    proConnectDemo = await startProConnectDemo({
+      port: config.proConnect.demoPort,
+      clientId: config.proConnect.clientId,
+      clientSecret: config.proConnect.clientSecret,
+      redirectUri: `${config.publicUrl}/agent/proconnect/callback`,
+      postLogoutRedirectUri: `${config.publicUrl}/agent/proconnect/deconnexion`,
+    });
+  }
   const logger = pino(loggerOptions(config.logLevel));
   guardProcess(logger);
-  const services = await createServices(config, { franceConnectIssuer: demo?.issuer, logger });
+  const services = await createServices(config, { franceConnectIssuer: demo?.issuer, proConnectIssuer: proConnectDemo?.issuer, logger });
   const app = await buildApp(services, { logger });
-  if (config.env !== "production") await seedDemoProviders(services.database.db, services.photoCodes);
+  if (config.env !== "production") {
+    await seedDemoProviders(services.database.db, services.photoCodes);
+    await seedDemoAgents(services.agents, services.places);
+  }
   services.outbox.start();
   services.scheduler.start();
   services.antivirus?.start();
@@ -42,7 +57,7 @@ async function main() {
   }
   await app.listen({ port: config.port, host: config.host });
   app.log.info(
-    { publicUrl: config.publicUrl, database: services.database.kind, mail: services.transport.name, franceConnect: demo ? `démonstration (${demo.issuer})` : "configuré", antivirus: services.antivirus ? "clamd" : "aucun" },
+    { publicUrl: config.publicUrl, database: services.database.kind, mail: services.transport.name, franceConnect: demo ? `démonstration (${demo.issuer})` : "configuré", proConnect: proConnectDemo ? `démonstration (${proConnectDemo.issuer})` : services.proConnect ? "configuré" : "absent (mot de passe et TOTP)", antivirus: services.antivirus ? "clamd" : "aucun" },
     "Permis de conduire : service démarré",
   );
 
@@ -56,6 +71,7 @@ async function main() {
     await services.scheduler.stop();
     await services.antivirus?.stop();
     await demo?.close();
+    await proConnectDemo?.close();
     services.transport.close();
     await services.database.close();
     process.exit(0);

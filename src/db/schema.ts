@@ -224,7 +224,7 @@ export const requests = pgTable(
     uniqueIndex("requests_neph_key").on(t.neph),
     /** Back-office queues: per service and state, oldest first, keyset on (sent_at, id). */
     index("requests_queue_idx").on(t.serviceId, t.state, t.sentAt, t.id).where(sql`${t.state} <> 'brouillon'`),
-    index("requests_search_name_idx").on(t.serviceId, t.searchName).where(sql`${t.searchName} is not null`),
+    index("requests_search_name_idx").on(t.serviceId, t.searchName, t.sentAt, t.id).where(sql`${t.searchName} is not null`),
     index("requests_state_changed_idx").on(t.state, t.stateChangedAt),
     index("requests_assigned_idx").on(t.assignedAgentId).where(sql`${t.assignedAgentId} is not null`),
     check(
@@ -476,6 +476,11 @@ export const titleExports = pgTable("title_exports", {
   csvSha256: text("csv_sha256").notNull(),
   jsonKey: text("json_key").notNull(),
   csvKey: text("csv_key").notNull(),
+  /** The encryption IV and tag of each stored file (DocumentStorage.put), to read it back. */
+  jsonIv: text("json_iv").notNull(),
+  jsonTag: text("json_tag").notNull(),
+  csvIv: text("csv_iv").notNull(),
+  csvTag: text("csv_tag").notNull(),
 });
 
 /** Draws NEPH serials (src/domain/request/neph.ts formats them). */

@@ -3,6 +3,7 @@ import { claimDueMessages, markAttemptFailed, markSent } from "../db/repositorie
 import { retryDelaySeconds } from "../domain/outbox.ts";
 import type { Clock } from "../services/clock.ts";
 import type { MailTransport } from "../services/mailer.ts";
+import { devSmsSink, type SmsProvider } from "../services/sms.ts";
 
 export interface WorkerLogger {
   info(obj: object, msg: string): void;
@@ -14,11 +15,14 @@ export interface OutboxWorkerOptions {
   pollMs?: number;
   batchSize?: number;
   logger?: WorkerLogger;
+  /** Delivers the SMS rows; the development sink (kept in the outbox, /dev/sms) when omitted. */
+  sms?: SmsProvider;
 }
 
 /**
- * Delivers the outbox: claims due mails (several workers never claim the same row),
- * sends each, marks it sent, or schedules a retry with back-off.
+ * Delivers the outbox: claims due messages (several workers never claim the same row),
+ * sends each through its channel (mail: the mail transport; SMS: the SMS provider, with the
+ * row's idempotency key), marks it sent, or schedules a retry with back-off.
  */
 export class OutboxWorker {
   private timer: NodeJS.Timeout | undefined;
@@ -37,9 +41,18 @@ export class OutboxWorker {
     const batch = await claimDueMessages(this.db, this.clock.now(), this.options.leaseSeconds, this.options.batchSize ?? 10);
     for (const message of batch) {
       try {
-        await this.transport.send(message);
-        await markSent(this.db, message.id, this.transport.name, this.clock.now());
-        this.options.logger?.info({ outboxId: message.id, transport: this.transport.name }, "message delivered");
+        let transport: string;
+        if (message.channel === "sms") {
+          const sms = this.options.sms ?? devSmsSink;
+          const accepted = await sms.send(message);
+          transport = sms.name;
+          await markSent(this.db, message.id, transport, this.clock.now(), { messageId: accepted.providerMessageId });
+        } else {
+          await this.transport.send(message);
+          transport = this.transport.name;
+          await markSent(this.db, message.id, transport, this.clock.now());
+        }
+        this.options.logger?.info({ outboxId: message.id, channel: message.channel, transport }, "message delivered");
       } catch (error) {
         const delay = retryDelaySeconds(message.attempts);
         const reason = error instanceof Error ? error.message : String(error);

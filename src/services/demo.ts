@@ -1,5 +1,8 @@
 import type { Db } from "../db/client.ts";
 import { countProviders, searchProviders } from "../db/repositories/photo-codes.ts";
+import type { AgentRole } from "../domain/actors.ts";
+import type { AgentService } from "./agents.ts";
+import type { Geography } from "./geography.ts";
 import type { PhotoCodeService } from "./photo-codes.ts";
 import type { LocalStampService } from "./stamps.ts";
 
@@ -37,4 +40,60 @@ export async function demoPhotoCode(db: Db, photoCodes: PhotoCodeService): Promi
 export async function demoStamp(stamps: LocalStampService, now: Date): Promise<string> {
   const [number] = await stamps.issue(1, now);
   return number!;
+}
+
+/* ------------------------------------------------------------------ agents (issue 9 §2) */
+
+/** The demonstration services instructeurs: every préfecture is mapped to one of them (see seedDemoAgents). */
+export const DEMO_SERVICES = [
+  { id: "cert-nord", name: "CERT Nord" },
+  { id: "cert-sud", name: "CERT Sud" },
+] as const;
+
+/** Départements 01 to 49 (Corsica excluded) go to CERT Nord; the others, Corsica and outre-mer to CERT Sud. */
+export function demoServiceOf(departement: string): "cert-nord" | "cert-sud" {
+  return /^\d{2}$/.test(departement) && Number(departement) < 50 ? "cert-nord" : "cert-sud";
+}
+
+/** Password of every demonstration agent (development only, published in README). */
+export const DEMO_AGENT_PASSWORD = "demo-agent-permis";
+
+export interface DemoAgent {
+  email: string;
+  givenName: string;
+  familyName: string;
+  role: AgentRole;
+  serviceIds: readonly string[];
+  /** Their TOTP secret (base32), already enrolled, published in README. */
+  totpSecret: string;
+}
+
+/** One agent per role and service, two agents on both services, and an administrator. */
+export const DEMO_AGENTS: readonly DemoAgent[] = [
+  { email: "images@demo.permis.localhost", givenName: "Inès", familyName: "IMAGES", role: "images", serviceIds: ["cert-nord", "cert-sud"], totpSecret: "VIEAAUEISSZ7ZPKVVF3UBL5CTYCHHNT7" },
+  { email: "instruction@demo.permis.localhost", givenName: "Ismaël", familyName: "INSTRUCTION", role: "instruction", serviceIds: ["cert-nord", "cert-sud"], totpSecret: "TN3BLN6U2363GHIM4J7LJR4AZAWMEHG7" },
+  { email: "images.nord@demo.permis.localhost", givenName: "Nadia", familyName: "NORD", role: "images", serviceIds: ["cert-nord"], totpSecret: "TUGBRCJIDJVWZ7J3RH7C52GXXW3V63XL" },
+  { email: "instruction.nord@demo.permis.localhost", givenName: "Noé", familyName: "NORD", role: "instruction", serviceIds: ["cert-nord"], totpSecret: "LP76PPER6PRPWYAAAHIZ4PWFKUPJZCS4" },
+  { email: "images.sud@demo.permis.localhost", givenName: "Sofia", familyName: "SUD", role: "images", serviceIds: ["cert-sud"], totpSecret: "4VRLQMDUPPXNMWTYZ64YWQOU6AJRPAI2" },
+  { email: "instruction.sud@demo.permis.localhost", givenName: "Samuel", familyName: "SUD", role: "instruction", serviceIds: ["cert-sud"], totpSecret: "EAUWZS2L4Z44T2FF45H6VWMX67JLG4NB" },
+  { email: "admin@demo.permis.localhost", givenName: "Alice", familyName: "ADMIN", role: "admin", serviceIds: [], totpSecret: "NO56O66JYJXHDKE3IAVFZRIMV3H73IUV" },
+];
+
+/**
+ * Development only: the two demonstration services (every préfecture mapped, by département) and
+ * the demonstration agents with their known password and TOTP secret. Idempotent: what exists
+ * is kept as it is.
+ */
+export async function seedDemoAgents(agents: AgentService, places: Geography): Promise<void> {
+  const existing = new Set((await agents.services()).map((s) => s.id));
+  for (const service of DEMO_SERVICES) {
+    if (existing.has(service.id)) continue;
+    await agents.createService(service);
+    for (const p of places.prefectures()) if (demoServiceOf(p.departement) === service.id) await agents.mapPrefecture(p.id, service.id);
+  }
+  for (const demo of DEMO_AGENTS) {
+    if (await agents.findByEmail(demo.email)) continue;
+    const created = await agents.create({ ...demo, password: DEMO_AGENT_PASSWORD });
+    if (created.ok) await agents.provisionTotp(created.agent.id, demo.totpSecret);
+  }
 }

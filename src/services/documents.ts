@@ -1,8 +1,8 @@
 import { fileTypeFromBuffer } from "file-type";
-import { InspectionPool } from "./inspection-pool.ts";
+import { InspectionPool, type Inspection } from "./inspection-pool.ts";
 import { BMP_INFO_HEADER_SIZES, byteOrder, dataView, MAX_IMAGE_PIXELS, MAX_IMAGE_SIDE, type DocumentKind, type PageCount, type RefusalReason } from "./inspection.ts";
 
-export type { DocumentKind, PageCount, RefusalReason };
+export type { DocumentKind, Inspection, PageCount, RefusalReason };
 export { MAX_IMAGE_PIXELS, MAX_IMAGE_SIDE };
 
 /**
@@ -74,7 +74,9 @@ function isPlausibleBmpHeader(head: Uint8Array): boolean {
 
 /**
  * Inspections run in worker threads (inspection-pool.ts), bounded in time, heap and decoded
- * bytes: a hostile file never blocks the event loop nor fills the memory.
+ * bytes: a hostile file never blocks the event loop nor fills the memory. One pool for the
+ * process: at most defaultWorkers() files (INSPECTION_WORKERS, else 1 on a 2-core host, 2 beyond)
+ * are inspected at once, whatever the number of uploads.
  */
 const pool = new InspectionPool();
 
@@ -87,6 +89,18 @@ const pool = new InspectionPool();
 export function countPages(kind: DocumentKind, bytes: Uint8Array): Promise<PageCount> {
   if (bytes.length === 0) return Promise.resolve({ ok: false, reason: "damaged" });
   return pool.inspect(kind, bytes);
+}
+
+/**
+ * The inspection of a stored upload of `size` bytes: its pages counted (as countPages), then,
+ * if it is accepted, its readability measured (scan-quality.ts), both in the inspection worker.
+ * `open` is called when the inspection's turn comes, so a waiting upload holds none of its bytes,
+ * and the file is streamed to the worker (or, stored in a folder, read by the worker itself): the
+ * main thread never holds it whole.
+ */
+export function inspectStored(kind: DocumentKind, size: number, open: () => Promise<AsyncIterable<Uint8Array>>): Promise<Inspection> {
+  if (size === 0) return Promise.resolve({ pages: { ok: false, reason: "damaged" }, readability: [] });
+  return pool.inspectStream(kind, size, open, { assess: true });
 }
 
 /* ---- Messages ---- */

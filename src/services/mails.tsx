@@ -155,6 +155,10 @@ export interface RequestMailFacts {
   classicPhoto?: boolean;
   /** The consent of step 3 (see src/domain/request/messages.ts). */
   optionalMessages: boolean;
+  /** The day the request will be deleted ("28/02/2027"), for `suppression_proche`. */
+  deletionDay?: string | undefined;
+  /** The documents to download before then (their labels), for `suppression_proche`. */
+  documents?: readonly string[] | undefined;
 }
 
 const SUBJECTS: Record<RequestMessage, (n: string) => string> = {
@@ -166,11 +170,28 @@ const SUBJECTS: Record<RequestMessage, (n: string) => string> = {
   rejet_instruction: (n) => `Votre demande n° ${n} a été rejetée`,
   validee: (n) => `Votre demande n° ${n} a été validée`,
   attestation_droits: (n) => `Votre attestation de droits à conduire est disponible (demande n° ${n})`,
+  attestation_depot: (n) => `Votre attestation de dépôt est disponible (demande n° ${n})`,
+  suppression_proche: (n) => `Votre demande n° ${n} sera bientôt supprimée : téléchargez vos documents`,
 };
 
 /** What the message tells, and what to do (REQUEST_STATES' words for the states). */
-function news(message: RequestMessage): Paragraph[] {
+function news(message: RequestMessage, r: RequestMailFacts): Paragraph[] {
   switch (message) {
+    case "attestation_depot":
+      return [
+        [
+          "Vous pouvez désormais télécharger l'attestation de dépôt de votre demande de permis de conduire international, à joindre à votre demande par courrier papier.",
+        ],
+      ];
+    case "suppression_proche": {
+      const documents = r.documents ?? [];
+      return [
+        ["Comme toutes les demandes, votre demande sera supprimée 6 mois après sa création, le ", { strong: r.deletionDay ?? "" }, ", avec ses documents."],
+        documents.length > 0
+          ? ["Téléchargez avant cette date, depuis votre espace, les documents que vous souhaitez conserver :", ...documents.flatMap((d) => ["\n", `- ${d}`])]
+          : ["Aucun document n'est à télécharger pour cette demande."],
+      ];
+    }
     case "envoyee":
       return [["Votre demande de permis de conduire a bien été enregistrée et envoyée à l'administration."]];
     case "attestation_droits":
@@ -215,7 +236,7 @@ function requestMailContent(to: string, message: RequestMessage, r: RequestMailF
   return mail(to, {
     subject: SUBJECTS[message](r.number),
     paragraphs: [
-      ...news(message),
+      ...news(message, r),
       ["Numéro de demande : ", { strong: r.number }],
       [r.motif],
       ...follow,

@@ -1,4 +1,4 @@
-import { createCipheriv, createDecipheriv, randomBytes, randomUUID, type DecipherGCM } from "node:crypto";
+import { createCipheriv, createDecipheriv, createSecretKey, randomBytes, randomUUID, type DecipherGCM, type KeyObject } from "node:crypto";
 import { createWriteStream } from "node:fs";
 import { mkdir, open, rename, rm } from "node:fs/promises";
 import { dirname, resolve, sep } from "node:path";
@@ -53,6 +53,32 @@ const TAG_BYTES = 16;
 /** Keys are like `documents/<uuid>/<uuid>`: segments of [A-Za-z0-9_-] joined by single slashes. */
 const STORAGE_KEY = /^[A-Za-z0-9_-]+(?:\/[A-Za-z0-9_-]+)*$/;
 const MAX_KEY_LENGTH = 512;
+/**
+ * What each stage of a put (counter, cipher, file) may hold before it pushes back on the
+ * upload: 16 kB rather than Node's 64 kB, so fifty uploads at once hold a few Mo, not tens.
+ */
+const STAGE_BYTES = 16 * 1024;
+
+/**
+ * Where a folder-stored object lies, and how to decrypt it: for a worker thread of this process
+ * that reads the object itself (the inspection worker), rather than receive it from the main
+ * thread chunk by chunk. The key is a KeyObject (its bytes stay outside the JavaScript heap; it
+ * crosses to a worker through postMessage). The reader must authenticate (decipher.final())
+ * before it trusts any byte, as the stream of `get` does at its end.
+ */
+export interface LocalObject {
+  path: string;
+  key: KeyObject;
+  iv: Buffer;
+  tag: Buffer;
+}
+
+const LOCAL = Symbol("local object");
+
+/** The local object behind a stream returned by a folder storage's `get`; undefined for any other stream. */
+export function localObject(stream: unknown): LocalObject | undefined {
+  return typeof stream === "object" && stream !== null ? (stream as { [LOCAL]?: LocalObject })[LOCAL] : undefined;
+}
 
 /** Parses STORAGE_ENCRYPTION_KEY: 64 hex characters = 32 bytes; throws an Error with a clear message otherwise. */
 export function parseEncryptionKey(hex: string): Buffer {
@@ -72,6 +98,7 @@ export function parseEncryptionKey(hex: string): Buffer {
  */
 export function folderStorage(dir: string, encryptionKey: Buffer): DocumentStorage {
   const key = checkEncryptionKey(encryptionKey);
+  const keyObject = createSecretKey(key);
   const root = resolve(dir);
   const pathOf = (storageKey: string): string => {
     checkStorageKey(storageKey);
@@ -89,7 +116,7 @@ export function folderStorage(dir: string, encryptionKey: Buffer): DocumentStora
       const temporary = `${path}.${randomUUID()}.tmp`;
       const encrypting = encrypt(key);
       try {
-        await pipeline(content, encrypting.counter, encrypting.cipher, createWriteStream(temporary, { flags: "wx", mode: 0o600, flush: true }));
+        await pipeline(content, encrypting.counter, encrypting.cipher, createWriteStream(temporary, { flags: "wx", mode: 0o600, flush: true, highWaterMark: STAGE_BYTES }));
         await rename(temporary, path);
       } catch (error) {
         await rm(temporary, { force: true });
@@ -105,7 +132,8 @@ export function folderStorage(dir: string, encryptionKey: Buffer): DocumentStora
         await file.close();
         throw Object.assign(new Error("No object under this storage key"), { code: "ENOENT" });
       }
-      return decrypted(file.createReadStream(), decipher);
+      const local: LocalObject = { path, key: keyObject, iv: Buffer.from(encryption.iv, "base64"), tag: Buffer.from(encryption.tag, "base64") };
+      return Object.assign(decrypted(file.createReadStream(), decipher), { [LOCAL]: local });
     },
     async delete(storageKey) {
       await rm(pathOf(storageKey), { force: true });
@@ -195,9 +223,10 @@ function checkStorageKey(storageKey: string): void {
 /** A cipher with a fresh IV, preceded by a counter of plaintext bytes; `result()` once the pipeline is done. */
 function encrypt(key: Buffer) {
   const iv = randomBytes(IV_BYTES);
-  const cipher = createCipheriv(ALGORITHM, key, iv, { authTagLength: TAG_BYTES });
+  const cipher = createCipheriv(ALGORITHM, key, iv, { authTagLength: TAG_BYTES, highWaterMark: STAGE_BYTES });
   let size = 0;
   const counter = new Transform({
+    highWaterMark: STAGE_BYTES,
     transform(chunk: Buffer, _encoding, callback) {
       size += chunk.length;
       callback(null, chunk);

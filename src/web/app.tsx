@@ -1,9 +1,12 @@
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from "fastify";
 import formbody from "@fastify/formbody";
 import { pageContext, sendPage } from "./http.ts";
+import { registerAgentArea } from "./agent/index.ts";
 import { accountRoutes } from "./routes/account.tsx";
 import { authRoutes } from "./routes/auth.tsx";
 import { devRoutes } from "./routes/dev.tsx";
+import { delaisRoutes } from "./routes/delais.tsx";
+import { smsCallbackRoutes } from "./routes/sms-callback.ts";
 import { franceConnectRoutes } from "./routes/franceconnect.tsx";
 import { helpRoutes } from "./routes/help.tsx";
 import { photographerApi, photographerPages } from "./routes/photographers.tsx";
@@ -84,12 +87,16 @@ export async function buildApp(deps: WebDeps, options: AppOptions = {}): Promise
   });
 
   const https = deps.config.publicUrl.startsWith("https:");
-  await securityHeaders(app, { https, franceConnectOrigin: deps.franceConnect?.issuerOrigin });
+  await securityHeaders(app, { https, franceConnectOrigin: deps.franceConnect?.issuerOrigin, proConnectOrigin: deps.proConnect?.issuerOrigin });
 
   // Hashed static files (/static/<hash>/…, compressed once, cached a year) and compressed pages.
   await staticFiles(app, { warm: deps.config.env !== "test" });
   await app.register(sessionlessRoutes, deps);
   await app.register(photographerApi, deps);
+  // The SMS provider's signed delivery reports: no session, no CSRF (the signature is the proof).
+  await app.register(smsCallbackRoutes, deps);
+  // The agents' area: its own context, session cookie and CSRF token (src/web/agent/index.ts).
+  await registerAgentArea(app, deps);
 
   await app.register(async (pages) => {
     await sessions(pages, { secret: deps.config.sessionSecret, secure: https, pool: deps.database.sql });
@@ -116,6 +123,7 @@ export async function buildApp(deps: WebDeps, options: AppOptions = {}): Promise
     await pages.register(accountRoutes, deps);
     await pages.register(photographerPages, deps);
     await pages.register(helpRoutes, deps);
+    await pages.register(delaisRoutes, deps);
     await pages.register(requestRoutes, deps);
     if (deps.config.env !== "production") await pages.register(devRoutes, deps);
   });

@@ -13,6 +13,7 @@ const DEFAULTS: Config = {
   sessionSecret: "dev-only-session-secret-not-for-production-0123456789",
   trustProxy: false,
   outboxLeaseSeconds: 120,
+  sms: { url: undefined, token: "", callbackSecret: undefined },
   logLevel: "info",
   clamd: undefined,
   franceConnect: {
@@ -20,6 +21,12 @@ const DEFAULTS: Config = {
     clientId: "permis-en-ligne-demo",
     clientSecret: "demo-secret-for-local-provider-only",
     demoPort: 3001,
+  },
+  proConnect: {
+    issuer: undefined,
+    clientId: "permis-agents-demo",
+    clientSecret: "demo-secret-for-local-proconnect-only",
+    demoPort: 3002,
   },
   storage: {
     dir: "./storage",
@@ -74,12 +81,12 @@ describe("loadConfig defaults", () => {
     {
       name: "PORT moves the default public URL and demo port",
       env: { PORT: "8080" },
-      expected: { port: 8080, publicUrl: "http://localhost:8080", franceConnect: { ...DEFAULTS.franceConnect, demoPort: 8081 } },
+      expected: { port: 8080, publicUrl: "http://localhost:8080", franceConnect: { ...DEFAULTS.franceConnect, demoPort: 8081 }, proConnect: { ...DEFAULTS.proConnect, demoPort: 8082 } },
     },
     {
       name: "PORT 0 (any free port) also lets the demo provider pick any free port",
       env: { PORT: "0" },
-      expected: { port: 0, publicUrl: "http://localhost:0", franceConnect: { ...DEFAULTS.franceConnect, demoPort: 0 } },
+      expected: { port: 0, publicUrl: "http://localhost:0", franceConnect: { ...DEFAULTS.franceConnect, demoPort: 0 }, proConnect: { ...DEFAULTS.proConnect, demoPort: 0 } },
     },
     {
       name: "PORT 65535 is allowed (with an explicit demo port)",
@@ -88,6 +95,7 @@ describe("loadConfig defaults", () => {
         port: 65535,
         publicUrl: "http://localhost:65535",
         franceConnect: { ...DEFAULTS.franceConnect, demoPort: 65534 },
+        proConnect: { ...DEFAULTS.proConnect, demoPort: 65533 },
       },
     },
     { name: "PUBLIC_URL loses its trailing slash", env: { PUBLIC_URL: "https://permis.test/" }, expected: { publicUrl: "https://permis.test" } },
@@ -100,6 +108,11 @@ describe("loadConfig defaults", () => {
       name: "FRANCECONNECT_DEMO_PORT overrides PORT + 1",
       env: { FRANCECONNECT_DEMO_PORT: "4500" },
       expected: { franceConnect: { ...DEFAULTS.franceConnect, demoPort: 4500 } },
+    },
+    {
+      name: "PROCONNECT_ISSUER, its client and PROCONNECT_DEMO_PORT",
+      env: { PROCONNECT_ISSUER: "https://proconnect.example/api/v2/", PROCONNECT_CLIENT_ID: "id", PROCONNECT_CLIENT_SECRET: "secret", PROCONNECT_DEMO_PORT: "4600" },
+      expected: { proConnect: { issuer: "https://proconnect.example/api/v2", clientId: "id", clientSecret: "secret", demoPort: 4600 } },
     },
     { name: "TRUST_PROXY=false", env: { TRUST_PROXY: "false" }, expected: { trustProxy: false } },
     { name: "TRUST_PROXY=1 (one load balancer)", env: { TRUST_PROXY: "1" }, expected: { trustProxy: 1 } },
@@ -116,6 +129,12 @@ describe("loadConfig defaults", () => {
     { name: "LOG_LEVEL", env: { LOG_LEVEL: "debug" }, expected: { logLevel: "debug" } },
   ])("$name", ({ env, expected }) => {
     expect(loadConfig(env)).toEqual({ ...DEFAULTS, ...expected });
+  });
+
+  it("refuses PROCONNECT_ISSUER without its client id and secret", () => {
+    expect(configError({ PROCONNECT_ISSUER: "https://proconnect.example/api/v2" }).message).toContain(
+      "- PROCONNECT_ISSUER: PROCONNECT_ISSUER demande aussi PROCONNECT_CLIENT_ID et PROCONNECT_CLIENT_SECRET",
+    );
   });
 
   it("does not require production variables outside production", () => {
@@ -136,6 +155,9 @@ describe("empty variables count as unset", () => {
     ["FRANCECONNECT_CLIENT_ID", ""],
     ["FRANCECONNECT_CLIENT_SECRET", ""],
     ["FRANCECONNECT_DEMO_PORT", ""],
+    ["PROCONNECT_ISSUER", ""],
+    ["PROCONNECT_CLIENT_ID", ""],
+    ["PROCONNECT_DEMO_PORT", ""],
     ["TRUST_PROXY", ""],
   ])("%s=%j gives the defaults", (key, value) => {
     expect(loadConfig({ [key]: value })).toEqual(DEFAULTS);

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { recordLicence } from "../../src/db/repositories/requests.ts";
 import { photoCodes, requests } from "../../src/db/schema.ts";
 import { CORRECTION_REFUSALS } from "../../src/domain/request/correction.ts";
-import { frozenContent } from "../../src/services/requests.ts";
+import { frozenContent } from "../../src/services/requests/index.ts";
 import { startTestApp, type TestApp } from "../helpers/app.ts";
 import { Browser, fieldError, summaryErrors, type Form, type Page } from "../helpers/client.ts";
 import { createActiveAccount } from "../helpers/flows.ts";

@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { motifInfo, type MotifInfo } from "../../src/domain/request/motifs.ts";
 import { PIECE_TYPES, type PieceId } from "../../src/domain/request/pieces.ts";
 import type { Step1 } from "../../src/domain/request/steps.ts";
-import { depositFormPdf, receiptPdf, type SentRequest } from "../../src/services/pdf.ts";
+import { attestationDepot, attestationDroits, attestationInscription, depositFormPdf, receiptPdf, type SentRequest } from "../../src/services/pdf/index.ts";
 
 /* ---- pdftotext (poppler-utils) reads the PDFs back as a user's tools would. ---- */
 
@@ -243,7 +243,7 @@ describe("without the Marianne files", () => {
       readFile: () => Promise.reject(new Error("ENOENT: no such file")),
     }));
     try {
-      const fresh = await import("../../src/services/pdf.ts");
+      const fresh = await import("../../src/services/pdf/index.ts");
       const pdf = await fresh.receiptPdf(PERTE);
       const raw = Buffer.from(pdf).toString("latin1");
       expect(raw).toContain("/BaseFont /Helvetica");
@@ -332,5 +332,219 @@ describe("depositFormPdf (formulaire de dépôt de photo et de signature)", () =
     const a = await depositFormPdf(PERTE);
     const b = await depositFormPdf(structuredClone(PERTE));
     expect(Buffer.from(a).equals(Buffer.from(b))).toBe(true);
+  });
+});
+
+/* ---- Attestations (issue 9 §4) ---- */
+
+const A4_PAGE = { width: 595.28, height: 841.89 };
+const VALIDATED_AT = new Date("2026-12-01T10:00:00Z");
+const NEPH = "260000000042";
+const pagesOf = (pdf: Uint8Array) =>
+  textOf(pdf)
+    .split("\f")
+    .filter((p) => p.trim() !== "")
+    .map(flat);
+
+describe("attestationInscription (attestation d'inscription au permis de conduire)", () => {
+  const request: SentRequest = {
+    ...INSCRIPTION_B,
+    step1: { ...step1(["B", "A1"]), conduiteAccompagnee: true },
+  };
+
+  it("is one A4 sheet recto/verso: the NEPH, the candidate, the categories, the préfecture and the day on the recto", async () => {
+    const pdf = await attestationInscription(request, NEPH, VALIDATED_AT);
+    expect(await pageSizes(pdf)).toEqual([A4_PAGE, A4_PAGE]);
+    const doc = await PDFDocument.load(pdf, { updateMetadata: false });
+    expect(doc.getTitle()).toBe("Attestation d'inscription au permis de conduire");
+    expect(doc.getCreationDate()?.toISOString()).toBe("2026-12-01T10:00:00.000Z");
+    const [recto, verso] = pagesOf(pdf);
+    for (const expected of [
+      "République Française",
+      "Attestation d'inscription au permis de conduire",
+      "Équivalent du Cerfa réf. 02 — à imprimer en recto/verso sur une seule feuille",
+      "Numéro d'enregistrement préfectoral harmonisé (NEPH) 26 00000 00042",
+      "Numéro de demande : 2026-1122-00043",
+      "Motif : Il s'agit d'une inscription au permis de conduire pour un premier permis.",
+      "Catégorie(s) de permis demandée(s) : B, A1",
+      "Apprentissage anticipé de la conduite : Oui",
+      "Préfecture de rattachement : Préfecture du Finistère",
+      "Date de validation de l'inscription : 01/12/2026",
+      "État civil du candidat",
+      "Nom de naissance : ŁASKI-DUPRÉ",
+      "Sexe : Femme",
+      "Prénom(s) : Hélène, Zoë, Ğülşen",
+      "Date de naissance : 00/00/1990",
+      "Commune de naissance : Quimper",
+      "Adresse : 12 bis rue de l'Œuvre, Bâtiment « Les Mûriers », 29000 QUIMPER",
+      "Fait le 01/12/2026",
+      "Pour le préfet et par délégation,",
+      "recto (page 1/2)",
+    ]) {
+      expect(recto).toContain(expected);
+    }
+    for (const expected of [
+      "Attestation d'inscription au permis de conduire (verso)",
+      "NEPH 26 00000 00042 — Hélène Zoë Ğülşen ŁASKI-DUPRÉ",
+      "Votre numéro NEPH est actif : il vous permet de vous inscrire à l'examen du code de la route",
+      "Cette attestation vous permet de prendre des leçons de conduite auprès d'une école de conduite",
+      "vous pouvez commencer l'apprentissage de la conduite sur les voies ouvertes à la circulation publique.",
+      "Imprimez cette attestation en recto/verso sur une seule feuille. Présentez-la à l'inspecteur chargé de l'évaluation lors des épreuves du permis de conduire",
+      "Cadre réservé aux épreuves du permis de conduire",
+      "Épreuve théorique générale (code)",
+      "Épreuve pratique",
+      "verso (page 2/2)",
+    ]) {
+      expect(verso).toContain(expected);
+    }
+  });
+
+  it("does not speak of learning on public roads without category B", async () => {
+    const text = flat(textOf(await attestationInscription(INSCRIPTION_A, NEPH, VALIDATED_AT)));
+    expect(text).toContain("Catégorie(s) de permis demandée(s) : A1");
+    expect(text).not.toContain("voies ouvertes à la circulation publique");
+  });
+
+  it("dates the validation by the day in Paris", async () => {
+    // 23:30 UTC on 31 December is already 1 January in Paris.
+    const text = flat(textOf(await attestationInscription(request, "270000000043", new Date("2026-12-31T23:30:00Z"))));
+    expect(text).toContain("Date de validation de l'inscription : 01/01/2027");
+    expect(text).toContain("NEPH 27 00000 00043");
+  });
+
+  it("stays on two pages with the longest names, a legal representative and every category", async () => {
+    const long = "Jean-Christophe-Marie-Bartholomé-Emmanuel Hippolyte Alexandre de la Tour";
+    const pdf = await attestationInscription(
+      {
+        ...request,
+        pour: "mineur",
+        step1: { ...step1(["AM", "A1", "A2", "A", "B1", "B", "BE", "C1", "C1E", "C", "CE", "D1", "D1E", "D", "DE"]), categoriesDetenues: ["AM", "A1"], conduiteAccompagnee: true },
+        etatCivil: {
+          ...PERTE.etatCivil!,
+          nomNaissance: "Ä".repeat(80),
+          nomUsage: "Ö".repeat(80),
+          prenoms: [long, long, long, long],
+          representant: { nom: "Ü".repeat(80), prenom: long, qualite: "pere" },
+        },
+        adresse: {
+          ...PERTE.adresse!,
+          nomVoie: "du Maréchal Jean Marie Gabriel de Lattre de Tassigny et de la Libération",
+          complement: "Résidence des Chênes Verts, bâtiment B, escalier 4, appartement 1203",
+        },
+      },
+      NEPH,
+      VALIDATED_AT,
+    );
+    expect(await pageSizes(pdf)).toEqual([A4_PAGE, A4_PAGE]);
+    const [recto, verso] = pagesOf(pdf);
+    expect(recto).toContain("Catégorie(s) déjà obtenue(s) : AM, A1");
+    expect(recto).toContain("Tassigny");
+    expect(recto).toContain("recto (page 1/2)");
+    expect(verso).toContain("verso (page 2/2)");
+  });
+
+  it("is byte-identical when generated again from the same data", async () => {
+    const a = await attestationInscription(request, NEPH, VALIDATED_AT);
+    const b = await attestationInscription(structuredClone(request), NEPH, new Date(VALIDATED_AT.getTime()));
+    expect(Buffer.from(a).equals(Buffer.from(b))).toBe(true);
+    const other = await attestationInscription(request, "260000000043", VALIDATED_AT);
+    expect(Buffer.from(a).equals(Buffer.from(other))).toBe(false);
+  });
+});
+
+describe("attestationDroits (attestation de droits à conduire)", () => {
+  const request: SentRequest = { ...PERTE, step1: { ...step1(["B", "A2"]), numeroPermis: "AB12345678" } };
+
+  it("is an A4 page with the holder, the categories held, the request's number and how long it is valid", async () => {
+    const pdf = await attestationDroits(request, VALIDATED_AT);
+    expect(await pageSizes(pdf)).toEqual([A4_PAGE]);
+    const doc = await PDFDocument.load(pdf, { updateMetadata: false });
+    expect(doc.getTitle()).toBe("Attestation de droits à conduire");
+    expect(doc.getCreationDate()?.toISOString()).toBe("2026-12-01T10:00:00.000Z");
+    const text = flat(textOf(pdf));
+    for (const expected of [
+      "République Française",
+      "Attestation de droits à conduire",
+      "Numéro de demande : 2026-1122-00042",
+      "Attestation délivrée le 01/12/2026",
+      "Après vérification par l'administration, la personne désignée ci-dessous est titulaire du droit de conduire les véhicules des catégories indiquées, à la suite de la perte de son permis de conduire.",
+      "Nom de naissance : ŁASKI-DUPRÉ",
+      "Prénom(s) : Hélène, Zoë, Ğülşen",
+      "Date de naissance : 00/00/1990",
+      "Adresse : 12 bis rue de l'Œuvre, Bâtiment « Les Mûriers », 29000 QUIMPER",
+      "Catégorie(s) de permis détenue(s) : B, A2",
+      "Numéro du permis de conduire perdu : AB12345678",
+      "Numéro de la demande de nouveau permis : 2026-1122-00042",
+      "Cette attestation vous autorise à conduire, en France, les véhicules des catégories indiquées ci-dessus jusqu'à la réception de votre nouveau permis de conduire, et au plus tard jusqu'au 01/02/2027.",
+      "Présentez-la avec une pièce d'identité en cours de validité en cas de contrôle.",
+      "Votre nouveau permis vous sera envoyé par courrier sécurisé dans les 15 jours ; en cas d'absence, il peut être retiré à La Poste pendant 15 jours.",
+      "Valable jusqu'au 01/02/2027",
+      "Fait le 01/12/2026",
+      "Préfecture du Finistère",
+      "Attestation de droits à conduire — demande n° 2026-1122-00042 — page 1/1",
+    ]) {
+      expect(text).toContain(expected);
+    }
+  });
+
+  it("says where the categories are known from when the request gives none, and fits a theft", async () => {
+    const text = flat(textOf(await attestationDroits({ ...PERTE, motif: motif("fabrication.vol"), step1: step1([]) }, VALIDATED_AT)));
+    expect(text).toContain("Catégorie(s) de permis détenue(s) : celles du permis de conduire perdu, inscrites au fichier national des permis de conduire");
+    expect(text).toContain("à la suite du vol de son permis de conduire");
+    expect(text).not.toContain("Numéro du permis de conduire perdu");
+  });
+
+  it("ends its validity two calendar months later, on the last day of a shorter month", async () => {
+    const text = flat(textOf(await attestationDroits(request, new Date("2026-12-31T10:00:00Z"))));
+    expect(text).toContain("Valable jusqu'au 28/02/2027");
+  });
+
+  it("is byte-identical when generated again from the same data", async () => {
+    const a = await attestationDroits(request, VALIDATED_AT);
+    const b = await attestationDroits(structuredClone(request), new Date(VALIDATED_AT.getTime()));
+    expect(Buffer.from(a).equals(Buffer.from(b))).toBe(true);
+  });
+});
+
+describe("attestationDepot (attestation de dépôt d'une demande de permis international)", () => {
+  const request: SentRequest = {
+    ...PERTE,
+    number: "2026-1122-00046",
+    motif: motif("permis_international"),
+    step1: { ...step1([]), numeroPermis: "AB12345678" },
+    stampNumber: undefined,
+  };
+
+  it("is an A4 page, dated by the sending, to join to the paper request", async () => {
+    const pdf = await attestationDepot(request);
+    expect(await pageSizes(pdf)).toEqual([A4_PAGE]);
+    const doc = await PDFDocument.load(pdf, { updateMetadata: false });
+    expect(doc.getCreationDate()?.toISOString()).toBe("2026-11-22T09:15:00.000Z");
+    const text = flat(textOf(pdf));
+    for (const expected of [
+      "République Française",
+      "Attestation de dépôt d'une demande de permis de conduire international",
+      "Numéro de demande : 2026-1122-00046",
+      "Demande déposée en ligne le 22/11/2026 à 10:15 (heure de Paris)",
+      "À joindre à votre demande par courrier papier",
+      "Imprimez cette attestation et joignez-la à votre demande de permis de conduire international envoyée par courrier papier.",
+      "Nom de naissance : ŁASKI-DUPRÉ",
+      "Prénom(s) : Hélène, Zoë, Ğülşen",
+      "Adresse : 12 bis rue de l'Œuvre, Bâtiment « Les Mûriers », 29000 QUIMPER",
+      "Préfecture de rattachement : Préfecture du Finistère",
+      "Numéro de permis : AB12345678",
+      "Elle n'est pas un permis de conduire international et ne permet pas de conduire à l'étranger.",
+      "page 1/1",
+    ]) {
+      expect(text).toContain(expected);
+    }
+  });
+
+  it("is byte-identical when generated again from the same data", async () => {
+    const a = await attestationDepot(request);
+    const b = await attestationDepot(structuredClone(request));
+    expect(Buffer.from(a).equals(Buffer.from(b))).toBe(true);
+    const other = await attestationDepot({ ...request, sentAt: new Date("2026-11-22T09:16:00Z") });
+    expect(Buffer.from(a).equals(Buffer.from(other))).toBe(false);
   });
 });

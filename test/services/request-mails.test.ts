@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { mayReceiveOptionalMessages } from "../../src/domain/request/messages.ts";
 import { accounts, requests } from "../../src/db/schema.ts";
 import { requestMail, type RequestMailFacts } from "../../src/services/mails.tsx";
-import { frozenContent } from "../../src/services/requests.ts";
+import { frozenContent } from "../../src/services/requests/index.ts";
 import { startTestApp, type TestApp } from "../helpers/app.ts";
 import { pdf, PNG, stamp, STEP1_PERTE, STEP2, STEP3 } from "../helpers/requests.ts";
 

@@ -89,7 +89,11 @@ CREATE TABLE "title_exports" (
 	"json_sha256" text NOT NULL,
 	"csv_sha256" text NOT NULL,
 	"json_key" text NOT NULL,
-	"csv_key" text NOT NULL
+	"csv_key" text NOT NULL,
+	"json_iv" text NOT NULL,
+	"json_tag" text NOT NULL,
+	"csv_iv" text NOT NULL,
+	"csv_tag" text NOT NULL
 );
 --> statement-breakpoint
 ALTER TABLE "notifications" ADD COLUMN "request_id" uuid;--> statement-breakpoint
@@ -136,7 +140,7 @@ CREATE UNIQUE INDEX "outbox_provider_message_key" ON "outbox" USING btree ("prov
 CREATE INDEX "outbox_request_idx" ON "outbox" USING btree ("request_id");--> statement-breakpoint
 CREATE UNIQUE INDEX "requests_neph_key" ON "requests" USING btree ("neph");--> statement-breakpoint
 CREATE INDEX "requests_queue_idx" ON "requests" USING btree ("service_id","state","sent_at","id") WHERE "requests"."state" <> 'brouillon';--> statement-breakpoint
-CREATE INDEX "requests_search_name_idx" ON "requests" USING btree ("service_id","search_name") WHERE "requests"."search_name" is not null;--> statement-breakpoint
+CREATE INDEX "requests_search_name_idx" ON "requests" USING btree ("service_id","search_name","sent_at","id") WHERE "requests"."search_name" is not null;--> statement-breakpoint
 CREATE INDEX "requests_state_changed_idx" ON "requests" USING btree ("state","state_changed_at");--> statement-breakpoint
 CREATE INDEX "requests_assigned_idx" ON "requests" USING btree ("assigned_agent_id") WHERE "requests"."assigned_agent_id" is not null;--> statement-breakpoint
 ALTER TABLE "requests" ADD CONSTRAINT "requests_state_check" CHECK ("requests"."state" in ('brouillon', 'envoyee', 'verification_images', 'en_instruction', 'a_completer', 'rejet_images', 'rejet_instruction', 'validee'));--> statement-breakpoint
@@ -149,8 +153,8 @@ $$;--> statement-breakpoint
 CREATE TRIGGER audit_log_no_update_delete BEFORE UPDATE OR DELETE ON "audit_log" FOR EACH ROW EXECUTE FUNCTION audit_log_append_only();--> statement-breakpoint
 -- Requests sent before this migration: their préfecture, search name and first history row.
 UPDATE "requests" SET
-  "prefecture_id" = "frozen"->'adresse'->'prefecture'->>'id',
-  "search_name" = upper("frozen"->'etatCivil'->>'nomNaissance'),
+  "prefecture_id" = "frozen"->'content'->'adresse'->'prefecture'->>'id',
+  "search_name" = upper("frozen"->'content'->'etatCivil'->>'nomNaissance'),
   "state_changed_at" = coalesce("sent_at", "updated_at")
 WHERE "state" <> 'brouillon';--> statement-breakpoint
 INSERT INTO "request_events" ("request_id", "at", "transition", "from_state", "to_state", "actor_kind")

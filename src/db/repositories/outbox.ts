@@ -1,3 +1,4 @@
+import { randomUUID } from "node:crypto";
 import { and, desc, eq, sql } from "drizzle-orm";
 import type { Executor } from "../client.ts";
 import { outbox } from "../schema.ts";
@@ -12,7 +13,7 @@ export interface MailToSend {
 }
 
 /** Call inside the transaction of the change that causes the mail. */
-export async function enqueueMail(db: Executor, mail: MailToSend, now: Date): Promise<void> {
+export async function enqueueMail(db: Executor, mail: MailToSend, now: Date, about: { requestId?: string } = {}): Promise<void> {
   await db.insert(outbox).values({
     channel: "mail",
     recipient: mail.to,
@@ -20,6 +21,33 @@ export async function enqueueMail(db: Executor, mail: MailToSend, now: Date): Pr
     bodyText: mail.text,
     bodyHtml: mail.html,
     nextAttemptAt: now,
+    requestId: about.requestId ?? null,
+  });
+}
+
+export interface SmsToSend {
+  /** E.164 ("+33612345678"). */
+  to: string;
+  text: string;
+  /** GSM-7 / UCS-2 segments (src/domain/sms.ts). */
+  segments: number;
+  requestId?: string | undefined;
+}
+
+/**
+ * Call inside the transaction of the change that causes the SMS. The idempotency key is made
+ * once, here, and stays the row's: every retry sends the same key, so the provider never
+ * delivers it twice.
+ */
+export async function enqueueSms(db: Executor, sms: SmsToSend, now: Date): Promise<void> {
+  await db.insert(outbox).values({
+    channel: "sms",
+    recipient: sms.to,
+    bodyText: sms.text,
+    segments: sms.segments,
+    idempotencyKey: `sms-${randomUUID()}`,
+    nextAttemptAt: now,
+    requestId: sms.requestId ?? null,
   });
 }
 
@@ -50,12 +78,38 @@ export async function claimDueMessages(
   return db.select().from(outbox).where(sql`${outbox.id} IN ${ids}`).orderBy(outbox.id);
 }
 
-export async function markSent(db: Executor, id: number, transport: string, now: Date): Promise<void> {
+export async function markSent(db: Executor, id: number, transport: string, now: Date, provider: { messageId?: string | undefined } = {}): Promise<void> {
   await db
     .update(outbox)
-    .set({ status: "sent", sentAt: now, transport, lockedUntil: null, lastError: null })
+    .set({
+      status: "sent",
+      sentAt: now,
+      transport,
+      lockedUntil: null,
+      lastError: null,
+      ...(provider.messageId !== undefined ? { providerMessageId: provider.messageId, deliveryStatus: "accepted", deliveryAt: now } : {}),
+    })
     .where(eq(outbox.id, id));
 }
+
+/** The provider's delivery report (signed callback): returns whether a message had this id. */
+export async function recordDelivery(db: Executor, providerMessageId: string, status: DeliveryStatus, at: Date): Promise<boolean> {
+  // Reports may arrive out of order: a late "accepted" never hides a final "delivered" or "failed".
+  const final = sql`${outbox.deliveryStatus} IN ('delivered', 'failed')`;
+  const rows = await db
+    .update(outbox)
+    .set(
+      status === "accepted"
+        ? { deliveryStatus: sql`CASE WHEN ${final} THEN ${outbox.deliveryStatus} ELSE 'accepted' END`, deliveryAt: sql`CASE WHEN ${final} THEN ${outbox.deliveryAt} ELSE ${at.toISOString()}::timestamptz END` }
+        : { deliveryStatus: status, deliveryAt: at },
+    )
+    .where(eq(outbox.providerMessageId, providerMessageId))
+    .returning({ id: outbox.id });
+  return rows.length > 0;
+}
+
+export const DELIVERY_STATUSES = ["accepted", "delivered", "failed"] as const;
+export type DeliveryStatus = (typeof DELIVERY_STATUSES)[number];
 
 /** Schedules another attempt, or gives up when `retryAt` is null. */
 export async function markAttemptFailed(db: Executor, id: number, error: string, retryAt: Date | null): Promise<void> {
@@ -69,8 +123,14 @@ export async function markAttemptFailed(db: Executor, id: number, error: string,
     .where(eq(outbox.id, id));
 }
 
-export async function listMessages(db: Executor, limit: number): Promise<OutboxMessage[]> {
-  return db.select().from(outbox).orderBy(desc(outbox.id)).limit(limit);
+export async function listMessages(db: Executor, limit: number, channel?: OutboxMessage["channel"]): Promise<OutboxMessage[]> {
+  const query = db.select().from(outbox);
+  return (channel ? query.where(eq(outbox.channel, channel)) : query).orderBy(desc(outbox.id)).limit(limit);
+}
+
+/** The mails and SMS about a request, newest first (back-office: what was sent, and the SMS delivery status). */
+export async function listRequestMessages(db: Executor, requestId: string, limit = 100): Promise<OutboxMessage[]> {
+  return db.select().from(outbox).where(eq(outbox.requestId, requestId)).orderBy(desc(outbox.id)).limit(limit);
 }
 
 export async function findMessage(db: Executor, id: number): Promise<OutboxMessage | undefined> {

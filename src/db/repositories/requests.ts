@@ -1,6 +1,6 @@
 import { and, asc, count, desc, eq, inArray, lt, sql } from "drizzle-orm";
 import type { Executor } from "../client.ts";
-import { accounts, requestDocuments, requestNumbers, requests } from "../schema.ts";
+import { accounts, nephNumbers, requestDocuments, requestNumbers, requests, servicePrefectures } from "../schema.ts";
 
 export type RequestRow = typeof requests.$inferSelect;
 export type DocumentRow = typeof requestDocuments.$inferSelect;
@@ -50,14 +50,83 @@ export async function saveDraftData(db: Executor, id: string, data: RawSteps, no
   return rows.length === 1;
 }
 
-/** Moves a draft to "Envoyée" with its frozen content and number; false if it was no longer a draft. */
-export async function markSent(db: Executor, id: string, values: { frozen: unknown; number: string; now: Date }): Promise<boolean> {
+/**
+ * Step 7, before the "envoyer" transition: freezes a draft's content with its number, and copies
+ * what the back-office filters and searches on (préfecture de rattachement, service instructeur,
+ * nom de naissance). The state itself is written only by transition(); false if no longer a draft.
+ */
+export async function freezeForSending(
+  db: Executor,
+  id: string,
+  values: { frozen: unknown; number: string; now: Date; prefectureId: string | null; serviceId: string | null; searchName: string | null },
+): Promise<boolean> {
   const rows = await db
     .update(requests)
-    .set({ state: "envoyee", frozen: values.frozen, number: values.number, sentAt: values.now, updatedAt: values.now })
+    .set({
+      frozen: values.frozen,
+      number: values.number,
+      sentAt: values.now,
+      updatedAt: values.now,
+      prefectureId: values.prefectureId,
+      serviceId: values.serviceId,
+      searchName: values.searchName,
+    })
     .where(and(eq(requests.id, id), eq(requests.state, "brouillon")))
     .returning({ id: requests.id });
   return rows.length === 1;
+}
+
+/** The service instructeur of a préfecture de rattachement; null when none is mapped. */
+export async function findServiceOfPrefecture(db: Executor, prefectureId: string): Promise<string | null> {
+  const [row] = await db.select({ serviceId: servicePrefectures.serviceId }).from(servicePrefectures).where(eq(servicePrefectures.prefectureId, prefectureId));
+  return row?.serviceId ?? null;
+}
+
+/** Any request by id (access is the caller's question: src/domain/request/access.ts). */
+export async function findRequest(db: Executor, id: string): Promise<RequestRow | undefined> {
+  if (!/^[0-9a-f-]{36}$/i.test(id)) return undefined;
+  const [row] = await db.select().from(requests).where(eq(requests.id, id));
+  return row;
+}
+
+/** Locks a request's row until the end of the transaction (transition(): one state change at a time). */
+export async function lockRequest(db: Executor, id: string): Promise<RequestRow | undefined> {
+  if (!/^[0-9a-f-]{36}$/i.test(id)) return undefined;
+  const [row] = await db.select().from(requests).where(eq(requests.id, id)).for("update");
+  return row;
+}
+
+/**
+ * The one write of `state` (called by transition() only, under the row's lock): the new state, the
+ * version raised by one, and what goes with it. False if the version is no longer `fromVersion`.
+ */
+export async function applyTransition(
+  db: Executor,
+  id: string,
+  fromVersion: number,
+  values: { state: string; now: Date; decided: boolean; neph?: string | undefined; assignedAgentId: string | null; assignedAt: Date | null },
+): Promise<boolean> {
+  const rows = await db
+    .update(requests)
+    .set({
+      state: values.state,
+      version: sql`${requests.version} + 1`,
+      stateChangedAt: values.now,
+      updatedAt: values.now,
+      ...(values.decided ? { decidedAt: values.now } : {}),
+      ...(values.neph ? { neph: values.neph } : {}),
+      assignedAgentId: values.assignedAgentId,
+      assignedAt: values.assignedAt,
+    })
+    .where(and(eq(requests.id, id), eq(requests.version, fromVersion)))
+    .returning({ id: requests.id });
+  return rows.length === 1;
+}
+
+/** The next NEPH serial (database sequence neph_seq: never drawn twice). */
+export async function nextNephSerial(db: Executor): Promise<number> {
+  const result = await db.execute(sql`select nextval(${sql.raw(`'${nephNumbers.seqName}'`)}) as n`);
+  return Number((result as unknown as { rows: Array<{ n: string | number }> }).rows[0]!.n);
 }
 
 export async function nextRequestNumber(db: Executor): Promise<number> {

@@ -17,7 +17,7 @@ export const CORRECTION_ERRORS = [
   { value: "mention", label: "une mention restrictive (boîte automatique) ou de droit supplémentaire (remorque lourde) oubliée" },
 ] as const;
 
-// Below the 500 characters a draft keeps of each answer (src/services/requests.ts), so the limit is told, not cut.
+// Below the 500 characters a draft keeps of each answer (src/services/requests/steps.ts), so the limit is told, not cut.
 export const MAX_ERROR_DESCRIPTION = 400;
 
 const LICENCE_NUMBER = /^[A-Z0-9]{6,20}$/;

@@ -6,7 +6,7 @@ if (summary) summary.focus();
 // Précisions revealed as the user chooses (seed 001: "Une fois le motif sélectionné, des
 // précisions apparaissent"; step 4's code): an element with data-reveal-when="name=value …"
 // shows while one of those radios is checked and is not itself inside a hidden part. Without
-// this script the server decides (src/web/views/pages/wizard.tsx, Reveal).
+// this script the server decides (src/web/views/wizard-parts.tsx, Reveal).
 const revealed = Array.from(document.querySelectorAll("[data-reveal-when]"));
 if (revealed.length > 0) {
   const chosen = (condition) => {

@@ -1,11 +1,21 @@
 import type { FastifyInstance } from "fastify";
-import { loadDashboard, type DashboardRequest } from "../../db/repositories/dashboard.ts";
+import type { DashboardRequest } from "../../db/repositories/dashboard.ts";
 import { motifInfo } from "../../domain/request/motifs.ts";
-import { stateLabel } from "../../services/requests.ts";
+import { isRequestState, userActions, type UserAction } from "../../domain/request/state.ts";
+import { stateLabel } from "../../services/requests/index.ts";
 import { pageContext, sendPage } from "../http.ts";
 import { requireSignedIn, SESSION_COOKIE } from "../security/session.ts";
-import { AccountHomePage, type RequestRow as RequestLine } from "../views/pages/account.tsx";
+import { AccountHomePage, TrackRequestPage, type RequestRow as RequestLine } from "../views/pages/account.tsx";
 import type { WebDeps } from "../deps.ts";
+
+/** The links of the table's "Actions" column for each user action ("Renvoyer ma demande" is on the request's page, with the version shown). */
+const ACTION_LINKS: Record<UserAction, { label: string; href: (id: string) => string } | undefined> = {
+  modifier_brouillon: { label: "Modifier", href: (id) => `/demandes/${id}/reprendre` },
+  supprimer_brouillon: { label: "Supprimer", href: (id) => `/demandes/${id}/supprimer` },
+  modifier_demande: { label: "Modifier la demande", href: (id) => `/demandes/${id}/completer` },
+  renvoyer: undefined,
+  nouvelle_demande: { label: "Faire une nouvelle demande", href: (id) => `/demandes/${id}#nouvelle-demande` },
+};
 
 /** A line of "MES DEMANDES EN COURS", with the actions of its state (SPEC §4). */
 function line(row: DashboardRequest): RequestLine {
@@ -14,18 +24,15 @@ function line(row: DashboardRequest): RequestLine {
   const text = (v: unknown) => (typeof v === "string" ? v.trim() : "");
   const givenName = (sent ? row.frozenGivenName : null) ?? text(row.draftGivenName);
   const familyName = (sent ? row.frozenFamilyName : null) ?? text(row.draftFamilyName).toUpperCase();
-  const actions =
-    row.state === "brouillon"
-      ? [
-          { label: "Modifier", href: `/demandes/${row.id}/reprendre` },
-          { label: "Supprimer", href: `/demandes/${row.id}/supprimer` },
-        ]
-      : row.state === "rejet_images" || row.state === "rejet_instruction"
-        ? [
-            { label: "Consulter", href: `/demandes/${row.id}` },
-            { label: "Faire une nouvelle demande", href: "/demandes/nouvelle" },
-          ]
-        : [{ label: "Consulter", href: `/demandes/${row.id}` }];
+  // What the user may do in this state comes from the domain (SPEC §4, "Actions possibles").
+  const state = isRequestState(row.state) ? row.state : "brouillon";
+  const actions = [
+    ...(state === "brouillon" ? [] : [{ label: "Consulter", href: `/demandes/${row.id}` }]),
+    ...userActions(state).flatMap((action) => {
+      const link = ACTION_LINKS[action];
+      return link ? [{ label: link.label, href: link.href(row.id) }] : [];
+    }),
+  ];
   return {
     id: row.id,
     givenName: givenName || "—",
@@ -56,11 +63,16 @@ export function filterRequests(lines: RequestLine[], query: string): RequestLine
   });
 }
 
+export const TRACK_MESSAGES = {
+  invalid: "Saisissez le numéro de demande tel qu'il figure sur le récépissé, par exemple PC-2026-0000001.",
+  notFound: "Aucune de vos demandes ne porte ce numéro. Vérifiez le numéro saisi, ou retrouvez vos demandes dans « MES DEMANDES EN COURS ».",
+} as const;
+
 /** The account home ("Mon espace"). */
 export async function accountRoutes(app: FastifyInstance, deps: WebDeps) {
   app.get("/mon-espace", { preHandler: requireSignedIn }, async (request, reply) => {
     // Everything the page shows comes in one statement (the session was read before: two in all).
-    const dashboard = await loadDashboard(deps.database.db, request.session.accountId!);
+    const dashboard = await deps.requests.dashboard(request.session.accountId!);
     if (!dashboard) {
       // The account no longer exists: end this session.
       await request.session.destroy();
@@ -87,5 +99,20 @@ export async function accountRoutes(app: FastifyInstance, deps: WebDeps) {
         flash={flash}
       />,
     );
+  });
+
+  /**
+   * "Savoir où en est ma demande de permis de conduire" (seed 001): finds one of the signed-in
+   * user's requests by its numéro and opens its page. Someone else's number gets the same answer
+   * as a number that does not exist.
+   */
+  app.get("/mon-espace/ou-en-est", { preHandler: requireSignedIn }, async (request, reply) => {
+    const raw = (request.query as { numero?: unknown }).numero;
+    const typed = typeof raw === "string" ? raw.slice(0, 60) : undefined;
+    const page = (error?: string, status = 200) => sendPage(reply, <TrackRequestPage ctx={pageContext(request, reply, deps.devTools)} value={typed ?? ""} error={error} />, status);
+    if (typed === undefined) return page();
+    const found = await deps.requests.completion.findByNumber(request.session.accountId!, typed);
+    if (found.kind === "found") return reply.redirect(`/demandes/${found.id}`, 303);
+    return page(found.kind === "invalid" ? TRACK_MESSAGES.invalid : TRACK_MESSAGES.notFound, found.kind === "invalid" ? 400 : 404);
   });
 }

@@ -1,16 +1,19 @@
 import type { FastifyInstance } from "fastify";
-import { findMessage, listMessages } from "../../db/repositories/outbox.ts";
 import { pageContext, sendPage } from "../http.ts";
 import { demoPhotoCode, demoStamp } from "../../services/demo.ts";
 import { LocalStampService } from "../../services/stamps.ts";
-import { DevMailboxPage, DevMailPage, DevToolsPage } from "../views/pages/dev.tsx";
+import { DevMailboxPage, DevMailPage, DevSmsPage, DevToolsPage } from "../views/pages/dev.tsx";
 import type { WebDeps } from "../deps.ts";
 
-/** Development only (never registered in production): the mails of the outbox, readable in the browser. */
+/** Development only (never registered in production): the mails and SMS of the outbox, readable in the browser. */
 export async function devRoutes(app: FastifyInstance, deps: WebDeps) {
   app.get("/dev/mails", async (request, reply) => {
-    const messages = await listMessages(deps.database.db, 100);
+    const messages = await deps.messages.list("mail", 100);
     return sendPage(reply, <DevMailboxPage ctx={pageContext(request, reply, true)} messages={messages} />);
+  });
+  app.get("/dev/sms", async (request, reply) => {
+    const messages = await deps.messages.list("sms", 100);
+    return sendPage(reply, <DevSmsPage ctx={pageContext(request, reply, true)} messages={messages} />);
   });
   app.get("/dev/outils", async (request, reply) => sendPage(reply, <DevToolsPage ctx={pageContext(request, reply, true)} />));
   app.post("/dev/outils/code-photo", async (request, reply) => {
@@ -24,8 +27,8 @@ export async function devRoutes(app: FastifyInstance, deps: WebDeps) {
   });
   app.get("/dev/mails/:id", async (request, reply) => {
     const id = Number((request.params as { id: string }).id);
-    const message = Number.isSafeInteger(id) ? await findMessage(deps.database.db, id) : undefined;
-    if (!message) return reply.callNotFound();
+    const message = Number.isSafeInteger(id) ? await deps.messages.find(id) : undefined;
+    if (!message || message.channel !== "mail") return reply.callNotFound();
     return sendPage(reply, <DevMailPage ctx={pageContext(request, reply, true)} message={message} />);
   });
 }

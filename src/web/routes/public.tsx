@@ -1,5 +1,5 @@
 import type { FastifyInstance, FastifyReply } from "fastify";
-import { sql } from "drizzle-orm";
+import { checkDatabase } from "../../services/health.ts";
 import type { MediaResult } from "../../services/captcha.ts";
 import { pageContext, sendPage } from "../http.ts";
 import { HomePage, LEGAL_PAGES, LegalPage } from "../views/pages/public.tsx";
@@ -34,7 +34,7 @@ export async function sessionlessRoutes(app: FastifyInstance, deps: WebDeps) {
   app.get("/captcha/altcha", async (_request, reply) => reply.header("cache-control", "no-store").send(await deps.captcha.altchaChallenge()));
 
   app.get("/sante", async (_request, reply) => {
-    await deps.database.db.execute(sql`select 1`);
+    await checkDatabase(deps.database.db);
     return reply.header("cache-control", "no-store").send({ status: "ok" });
   });
 }

@@ -1,9 +1,13 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
+import type { JSX } from "preact";
 import multipart from "@fastify/multipart";
 import { field, type FieldErrors, type RawInput } from "../../domain/forms.ts";
-import { DEMARCHES, POUR } from "../../domain/request/motifs.ts";
+import { DOCUMENT_LABELS, downloadableDocuments, type RequestDocumentKind } from "../../domain/request/messages.ts";
+import { DEMARCHES, motifInfo, POUR, type MotifGroup } from "../../domain/request/motifs.ts";
+import { motiveLabel } from "../../domain/request/motives.ts";
+import { displayNeph } from "../../domain/request/neph.ts";
 import { PIECE_TYPES, isPieceId } from "../../domain/request/pieces.ts";
-import { deletionDate, REQUEST_STATES, isRequestState } from "../../domain/request/state.ts";
+import { deletionDate, REQUEST_STATES, isRequestState, userActions, type RequestState } from "../../domain/request/state.ts";
 import { firstNameCount } from "../../domain/request/steps.ts";
 import { summarize } from "../../domain/request/summary.ts";
 import { waitInFrench } from "../../domain/throttle.ts";
@@ -11,17 +15,35 @@ import { isStepNumber, type EditableStep, type StepNumber } from "../../domain/r
 import type { Account } from "../../db/repositories/accounts.ts";
 import { DOCUMENT_ERRORS, MAX_DOCUMENT_BYTES } from "../../services/documents.ts";
 import { SCAN_ADVICE, SCAN_ADVICE_KEEP, type ScanIssue } from "../../services/scan-quality.ts";
-import { depositFormPdf, receiptPdf } from "../../services/pdf.ts";
-import type { DocumentRow } from "../../db/repositories/requests.ts";
+import { attestationDepot, attestationDroits, attestationInscription, depositFormPdf, receiptPdf } from "../../services/pdf/index.ts";
+import type { DocumentRow, RequestRow } from "../../db/repositories/requests.ts";
 import { ANTIVIRUS_MESSAGES } from "../../services/antivirus.ts";
-import { frozenContent, MAX_ADDITIONAL_PIECES, QUOTA_MESSAGES, type Draft } from "../../services/requests.ts";
+import {
+  COMPLETION_MESSAGES,
+  completionItemLabel,
+  frozenContent,
+  MAX_ADDITIONAL_PIECES,
+  QUOTA_MESSAGES,
+  STALE_MESSAGE,
+  type CompletionSection,
+  type CompletionView,
+  type Draft,
+} from "../../services/requests/index.ts";
 import type { WebDeps } from "../deps.ts";
 import { formInput, pageContext, sendPage } from "../http.ts";
 import { verifyMultipartCsrf } from "../security/csrf.ts";
 import { uuidParams } from "../security/ids.ts";
 import { requireSignedIn } from "../security/session.ts";
-import { DeleteDraftPage, RequestPage } from "../views/pages/requests.tsx";
-import { DemarcheStartPage, MotifChoicePage, Step1Page, Step2Page, Step3Page, Step4Page, Step5Page, Step6Page, Step7Page, type MultiValues, type ScanView } from "../views/pages/wizard.tsx";
+import { CompletionPage, DeleteDraftPage, RequestPage, type RequestLife } from "../views/pages/requests.tsx";
+import { DemarcheStartPage, MotifChoicePage } from "../views/pages/wizard/motif.tsx";
+import { Step1Page } from "../views/pages/wizard/step1.tsx";
+import { Step2Page } from "../views/pages/wizard/step2.tsx";
+import { Step3Page } from "../views/pages/wizard/step3.tsx";
+import { Step4Page } from "../views/pages/wizard/step4.tsx";
+import { Step5Page, type ScanView } from "../views/pages/wizard/step5.tsx";
+import { Step6Page } from "../views/pages/wizard/step6.tsx";
+import { Step7Page } from "../views/pages/wizard/step7.tsx";
+import { CompletionMode, type MultiValues } from "../views/wizard-parts.tsx";
 
 declare module "fastify" {
   interface Session {
@@ -46,6 +68,27 @@ function stepFiveAnswers(input: RawInput): RawInput {
 /** Reads a file part to its end without keeping it. */
 async function drain(stream: AsyncIterable<unknown>): Promise<void> {
   for await (const chunk of stream) void chunk;
+}
+
+/** Where each document of a request is downloaded from (its page's links). */
+const DOCUMENT_PATHS: Record<RequestDocumentKind, string> = {
+  recepisse: "recepisse.pdf",
+  formulaire_depot: "formulaire-photo.pdf",
+  attestation_inscription: "attestation-inscription.pdf",
+  attestation_droits: "attestation-droits.pdf",
+  attestation_depot: "attestation-depot.pdf",
+};
+
+/** Motifs that do not produce a licence card sent by mail once validated (an inscription gives a NEPH; the international licence, its own procedure). */
+const NOT_TITLES: readonly MotifGroup[] = ["inscription", "permis_international"];
+
+/** Where the user changes an item of "A compléter": a section's form, or the piece on the completion page. */
+function completionHref(id: string, item: string): string {
+  return /^etape-[1-4]$/.test(item) ? `/demandes/${id}/etape/${item.slice("etape-".length)}` : `/demandes/${id}/completer#item-${item}`;
+}
+
+function sendPdf(reply: FastifyReply, name: string, pdf: Uint8Array) {
+  return reply.type("application/pdf").header("content-disposition", `attachment; filename="${name}"`).header("cache-control", "private, no-store").send(Buffer.from(pdf));
 }
 
 /** The readability advice of a file, measured at upload (scan-quality.ts): shown beside it; the file is kept. */
@@ -97,33 +140,33 @@ export async function requestRoutes(app: FastifyInstance, deps: WebDeps) {
     reply: FastifyReply,
     draft: Draft,
     step: StepNumber,
-    extra: { errors?: FieldErrors; notice?: string | undefined; upload?: { target: string; error: string } } = {},
+    extra: { errors?: FieldErrors; notice?: string | undefined; upload?: { target: string; error: string }; /** "A compléter": the request's number (a ticked section's form). */ completion?: string } = {},
     status = 200,
   ) {
     const c = ctx(request, reply);
     const id = draft.row.id;
     const values = (draft.raw[`step${step}`] ?? {}) as MultiValues;
+    const send = (page: JSX.Element, code: number) =>
+      sendPage(reply, extra.completion ? <CompletionMode.Provider value={{ number: extra.completion }}>{page}</CompletionMode.Provider> : page, code);
     const common = { ctx: c, requestId: id, errors: extra.errors ?? {}, notice: extra.notice, values };
     switch (step) {
       case 1:
-        return sendPage(reply, <Step1Page {...common} motif={draft.motif} pourLabel={POUR.find((p) => p.value === draft.choice.pour)!.label} correction={draft.origin} />, status);
+        return send(<Step1Page {...common} motif={draft.motif} pourLabel={POUR.find((p) => p.value === draft.choice.pour)!.label} correction={draft.origin} />, status);
       case 2:
-        return sendPage(
-          reply,
+        return send(
           <Step2Page {...common} withRepresentative={draft.choice.pour !== "majeur"} countries={countries} departements={departements} firstNames={firstNameCount(draft.raw.step2 ?? {})} />,
           status,
         );
       case 3:
-        return sendPage(reply, <Step3Page {...common} prefectures={prefectures} forSomeoneElse={draft.choice.beneficiaire === "tiers"} />, status);
+        return send(<Step3Page {...common} prefectures={prefectures} forSomeoneElse={draft.choice.beneficiaire === "tiers"} />, status);
       case 4:
-        return sendPage(reply, <Step4Page {...common} />, status);
+        return send(<Step4Page {...common} />, status);
       case 5: {
         // An infected file is refused with its message whenever the step is shown, until it is removed.
         const infected = Object.fromEntries(
           draft.documents.filter((d) => d.scanStatus === "infected").map((d) => [d.additional ? "upload-additional" : `piece-${d.piece}`, ANTIVIRUS_MESSAGES.infected(d.fileName)]),
         );
-        return sendPage(
-          reply,
+        return send(
           <Step5Page
             {...common}
             errors={{ ...infected, ...common.errors }}
@@ -136,10 +179,25 @@ export async function requestRoutes(app: FastifyInstance, deps: WebDeps) {
         );
       }
       case 6:
-        return sendPage(reply, <Step6Page ctx={c} requestId={id} sections={summarize(requests.content(draft))} errors={extra.errors ?? {}} />, status);
+        return send(<Step6Page ctx={c} requestId={id} sections={summarize(requests.content(draft))} errors={extra.errors ?? {}} />, status);
       default:
         return notFound(reply);
     }
+  }
+
+  /** A ticked section's form sent in "A compléter": saved, then back to the completion page. */
+  async function saveCompletionSection(request: FastifyRequest, reply: FastifyReply, id: string, step: CompletionSection, input: RawInput, action: string) {
+    const accountId = request.session.accountId!;
+    const outcome = await requests.completion.saveSection(accountId, id, step, input, action);
+    if (outcome.kind === "not_found") return notFound(reply);
+    if (outcome.kind === "saved") {
+      request.session.flash = COMPLETION_MESSAGES.saved;
+      return reply.redirect(`/demandes/${id}/completer`, 303);
+    }
+    const view = await requests.completion.open(accountId, id);
+    if (!view) return notFound(reply);
+    const errors = outcome.kind === "invalid" ? outcome.errors : {};
+    return renderStep(request, reply, view.draft, step, { errors, completion: view.row.number ?? "" }, outcome.kind === "invalid" ? 400 : 200);
   }
 
   /* ---- Step 1, first form: the motif creates the draft ---- */
@@ -200,6 +258,12 @@ export async function requestRoutes(app: FastifyInstance, deps: WebDeps) {
     if (!isStepNumber(step)) return notFound(reply);
     const row = await requests.find(request.session.accountId!, id);
     if (!row) return notFound(reply);
+    if (row.state === "a_completer" && step <= 4) {
+      // "A compléter": a section the agent ticked opens its step's form again; any other, the request's page.
+      const view = await requests.completion.open(request.session.accountId!, id);
+      if (!view || !requests.completion.sectionOpen(view, step)) return reply.redirect(`/demandes/${id}/completer`, 303);
+      return renderStep(request, reply, view.draft, step, { completion: row.number ?? "" });
+    }
     if (row.state !== "brouillon") {
       if (step !== 7) return reply.redirect(`/demandes/${id}`, 303);
       const sent = frozenContent(row)!;
@@ -225,6 +289,7 @@ export async function requestRoutes(app: FastifyInstance, deps: WebDeps) {
     const input = step === 5 ? stepFiveAnswers(formInput(request)) : formInput(request);
     const action = field(input, "action") || "suivant";
     const outcome = await requests.saveStep(request.session.accountId!, id, step as EditableStep, input, action);
+    if (outcome.kind === "not_found" && step <= 4) return saveCompletionSection(request, reply, id, step as CompletionSection, input, action);
     if (outcome.kind === "not_found") return notFound(reply);
     if (outcome.kind === "next") return reply.redirect(`/demandes/${id}/etape/${outcome.step}`, 303);
     const draft = (await requests.draft(request.session.accountId!, id))!;
@@ -245,9 +310,11 @@ export async function requestRoutes(app: FastifyInstance, deps: WebDeps) {
   app.post("/demandes/:id/pieces", { config: { csrfInMultipartBody: true } }, async (request, reply) => {
     const { id } = params(request);
     const accountId = request.session.accountId!;
+    // A request in "A compléter" replaces its ticked pieces through the same pipeline, from its completion page.
+    const completing = (await requests.find(accountId, id))?.state === "a_completer";
     const back = (flash: UploadFlash) => {
       request.session.upload = flash;
-      return reply.redirect(`/demandes/${id}/etape/5`, 303);
+      return reply.redirect(`/demandes/${id}/${completing ? "completer" : "etape/5"}`, 303);
     };
     // A body that is not multipart was checked by the CSRF preHandler (its `_csrf` field).
     if (!request.isMultipart()) return back({ target: "additional", error: "Le fichier doit être envoyé avec le formulaire de la page (format multipart/form-data)." });
@@ -294,7 +361,12 @@ export async function requestRoutes(app: FastifyInstance, deps: WebDeps) {
         continue;
       }
       const additional = target === "complementaire";
-      const result = await requests.addDocument(accountId, id, { piece: additional ? additionalType : target, additional }, part.filename, part.file);
+      const result = completing
+        ? additional
+          ? { kind: "refused" as const, error: COMPLETION_MESSAGES.notRequested }
+          : await requests.completion.addDocument(accountId, id, target, part.filename, part.file)
+        : await requests.addDocument(accountId, id, { piece: additional ? additionalType : target, additional }, part.filename, part.file);
+      if (completing && additional) await drain(part.file);
       outcome = { target: additional ? "additional" : target, result };
       if (result.kind === "not_found") return notFound(reply);
       // The rest of an oversized upload is not read: the connection is closed after the answer.
@@ -305,7 +377,7 @@ export async function requestRoutes(app: FastifyInstance, deps: WebDeps) {
     }
     if (tooLarge) reply.header("connection", "close");
     // What was typed on the page is kept (an oversized upload is cut short: the fields after it are lost).
-    if (Object.keys(typed).length > 0) await requests.saveStep(accountId, id, 5, typed, "enregistrer");
+    if (Object.keys(typed).length > 0 && !completing) await requests.saveStep(accountId, id, 5, typed, "enregistrer");
     if (!outcome) {
       if (tooLarge) return back({ target: "additional", error: DOCUMENT_ERRORS.size });
       return back({ target: pressed === "complementaire" ? "additional" : pressed || "additional", error: "Choisissez un fichier à joindre." });
@@ -342,6 +414,11 @@ export async function requestRoutes(app: FastifyInstance, deps: WebDeps) {
 
   app.post("/demandes/:id/pieces/:doc/supprimer", async (request, reply) => {
     const { id, doc } = params(request);
+    if ((await requests.find(request.session.accountId!, id))?.state === "a_completer") {
+      if (!(await requests.completion.removeDocument(request.session.accountId!, id, doc!))) return notFound(reply);
+      request.session.flash = "Le fichier a été supprimé.";
+      return reply.redirect(`/demandes/${id}/completer`, 303);
+    }
     if (!(await requests.removeDocument(request.session.accountId!, id, doc!))) return notFound(reply);
     // "Supprimer" belongs to step 5's form: what is typed there (stamp number, comments) is kept.
     const typed = stepFiveAnswers(formInput(request));
@@ -372,32 +449,81 @@ export async function requestRoutes(app: FastifyInstance, deps: WebDeps) {
 
   /* ---- The request's page, its PDFs, deleting a draft ---- */
 
-  app.get("/demandes/:id", async (request, reply) => {
-    const { id } = params(request);
-    const row = await requests.find(request.session.accountId!, id);
-    if (!row) return notFound(reply);
+  /** The life of a request as its page shows it (SPEC §4): state, history, actions, motive, items, documents. */
+  async function lifeOf(row: RequestRow, classicPhoto: boolean): Promise<RequestLife> {
+    const state: RequestState = isRequestState(row.state) ? row.state : "brouillon";
+    const meaning = REQUEST_STATES[state];
+    const [events, items] = await Promise.all([
+      state === "brouillon" ? Promise.resolve([]) : requests.history(row.id),
+      state === "a_completer" ? requests.completion.items(row.id) : Promise.resolve([]),
+    ]);
+    const motif = motifInfo(row.motif);
+    const last = events.at(-1);
+    const rejected = (state === "rejet_images" || state === "rejet_instruction") && last?.toState === state;
+    const documents = downloadableDocuments({ state, motifId: row.motif, classicPhoto }).flatMap((kind) => {
+      const path = DOCUMENT_PATHS[kind];
+      // The attestation d'inscription needs the NEPH; without it (never seen) it is not offered.
+      if (kind === "attestation_inscription" && !row.neph) return [];
+      return [{ label: DOCUMENT_LABELS[kind], href: `/demandes/${row.id}/${path}` }];
+    });
+    return {
+      state,
+      label: meaning.label,
+      meaning: meaning.meaning,
+      version: row.version,
+      actions: userActions(state),
+      history: events.map((e) => ({
+        at: e.at,
+        label: isRequestState(e.toState) ? REQUEST_STATES[e.toState].label : e.toState,
+        motive: e.motive ? motiveLabel(e.motive) : undefined,
+      })),
+      rejection: rejected ? { motive: last.motive ? motiveLabel(last.motive) : undefined, message: last.message ?? undefined } : undefined,
+      completion: items.map((i) => ({
+        item: i.item,
+        label: completionItemLabel(i.item),
+        reason: i.reason,
+        changed: i.changedAt !== null,
+        href: completionHref(row.id, i.item),
+      })),
+      documents,
+      neph: state === "validee" && row.neph ? displayNeph(row.neph) : undefined,
+      // A loss (the motif whose validation gives the attestation de droits à conduire): no driving until then (seed 004).
+      mayNotDrive: state !== "brouillon" && state !== "validee" && downloadableDocuments({ state: "validee", motifId: row.motif, classicPhoto: false }).includes("attestation_droits"),
+      titleSent: state === "validee" && motif !== undefined && !NOT_TITLES.includes(motif.group),
+    };
+  }
+
+  async function renderRequestPage(request: FastifyRequest, reply: FastifyReply, row: RequestRow, extra: { errors?: FieldErrors; status?: number } = {}) {
+    const id = row.id;
     const sent = frozenContent(row);
     const draft = sent ? undefined : await requests.draft(request.session.accountId!, id);
     const content = sent ?? requests.content(draft!);
-    const state = isRequestState(row.state) ? REQUEST_STATES[row.state] : REQUEST_STATES.brouillon;
     const documents = draft?.documents ?? (await requests.documentsOf(id));
+    const life = await lifeOf(row, content.photo?.option === "classique");
     return sendPage(
       reply,
       <RequestPage
         ctx={ctx(request, reply)}
         id={id}
         number={row.number}
-        state={state.label}
-        stateMeaning={state.meaning}
         createdAt={row.createdAt}
         sentAt={row.sentAt}
         deletionDate={deletionDate(row.createdAt)}
         sections={summarize(content)}
         documents={documents.map((d) => ({ id: d.id, label: `${isPieceId(d.piece) ? PIECE_TYPES[d.piece].label : d.piece} : ${d.fileName}` }))}
-        classicPhoto={content.photo?.option === "classique"}
-        sent={Boolean(sent)}
+        life={life}
+        notice={takeFlash(request)}
+        errors={extra.errors}
       />,
+      extra.status ?? 200,
     );
+  }
+
+  app.get("/demandes/:id", async (request, reply) => {
+    const { id } = params(request);
+    const row = await requests.find(request.session.accountId!, id);
+    if (!row) return notFound(reply);
+    return renderRequestPage(request, reply, row);
   });
 
   for (const [path, make, onlyClassic] of [
@@ -410,10 +536,112 @@ export async function requestRoutes(app: FastifyInstance, deps: WebDeps) {
       const sent = row ? frozenContent(row) : undefined;
       if (!sent || (onlyClassic && sent.photo?.option !== "classique")) return notFound(reply);
       const pdf = await make(sent);
-      const name = `${path.replace(".pdf", "")}-${sent.number}.pdf`;
-      return reply.type("application/pdf").header("content-disposition", `attachment; filename="${name}"`).header("cache-control", "private, no-store").send(Buffer.from(pdf));
+      return sendPdf(reply, `${path.replace(".pdf", "")}-${sent.number}.pdf`, pdf);
     });
   }
+
+  /** The attestations (issue 9 §4), each offered only when the request's state and motif give it (downloadableDocuments). */
+  for (const kind of ["attestation_inscription", "attestation_droits", "attestation_depot"] as const) {
+    const path = DOCUMENT_PATHS[kind];
+    app.get(`/demandes/:id/${path}`, async (request, reply) => {
+      const { id } = params(request);
+      const row = await requests.find(request.session.accountId!, id);
+      const sent = row ? frozenContent(row) : undefined;
+      if (!row || !sent || !isRequestState(row.state)) return notFound(reply);
+      if (!downloadableDocuments({ state: row.state, motifId: row.motif, classicPhoto: sent.photo?.option === "classique" }).includes(kind)) return notFound(reply);
+      const decidedAt = row.decidedAt ?? row.stateChangedAt ?? sent.sentAt;
+      let pdf: Uint8Array;
+      if (kind === "attestation_inscription") {
+        if (!row.neph) return notFound(reply);
+        pdf = await attestationInscription(sent, row.neph, decidedAt);
+      } else if (kind === "attestation_droits") pdf = await attestationDroits(sent, decidedAt);
+      else pdf = await attestationDepot(sent);
+      return sendPdf(reply, `${path.replace(".pdf", "")}-${sent.number}.pdf`, pdf);
+    });
+  }
+
+  /* ---- "A compléter": change only what the agent ticked, then "Renvoyer ma demande" ---- */
+
+  async function renderCompletion(request: FastifyRequest, reply: FastifyReply, view: CompletionView, extra: { errors?: FieldErrors; notice?: string | undefined } = {}, status = 200) {
+    const { row, draft } = view;
+    const service = requests.completion;
+    const infected = Object.fromEntries(draft.documents.filter((d) => d.scanStatus === "infected" && !d.additional).map((d) => [`piece-${d.piece}`, ANTIVIRUS_MESSAGES.infected(d.fileName)]));
+    const pieces = draft.pieces
+      .filter((piece) => piece.kind === "file" && service.pieceOpen(view, piece.id))
+      .map((piece) => {
+        const item = view.items.find((i) => i.item === piece.id);
+        return {
+          id: piece.id,
+          label: piece.label,
+          maxPages: piece.maxPages,
+          pages: piece.pages,
+          item: piece.id,
+          reason: item?.reason,
+          changed: Boolean(item?.changedAt),
+          files: piece.files.map((f) => ({ id: f.id, name: f.fileName, pages: f.pages, scan: scanView(f), advice: readabilityAdvice(f) })),
+        };
+      });
+    return sendPage(
+      reply,
+      <CompletionPage
+        ctx={ctx(request, reply)}
+        id={row.id}
+        number={row.number ?? ""}
+        version={row.version}
+        items={view.items.map((i) => ({ item: i.item, label: completionItemLabel(i.item), reason: i.reason, changed: i.changedAt !== null, href: completionHref(row.id, i.item) }))}
+        pieces={pieces}
+        errors={{ ...infected, ...(extra.errors ?? {}) }}
+        notice={extra.notice}
+      />,
+      status,
+    );
+  }
+
+  app.get("/demandes/:id/completer", async (request, reply) => {
+    const { id } = params(request);
+    const view = await requests.completion.open(request.session.accountId!, id);
+    if (!view) {
+      // Not (or no longer) to complete: its page says where it is.
+      return (await requests.find(request.session.accountId!, id)) ? reply.redirect(`/demandes/${id}`, 303) : notFound(reply);
+    }
+    const upload = request.session.upload;
+    delete request.session.upload;
+    const errors = upload?.target && upload.error ? { [upload.target === "additional" ? "upload-additional" : `piece-${upload.target}`]: upload.error } : {};
+    return renderCompletion(request, reply, view, { errors, notice: upload?.notice ?? takeFlash(request) });
+  });
+
+  // The completion page's own form holds only the upload and removal buttons, which name their action.
+  app.post("/demandes/:id/completer", async (request, reply) => reply.redirect(`/demandes/${params(request).id}/completer`, 303));
+
+  app.post("/demandes/:id/renvoyer", async (request, reply) => {
+    const { id } = params(request);
+    const raw = field(formInput(request), "version");
+    const version = /^\d{1,9}$/.test(raw) ? Number(raw) : undefined;
+    const outcome = await requests.completion.resend(request.session.accountId!, id, version);
+    if (outcome.kind === "not_found") {
+      const row = await requests.find(request.session.accountId!, id);
+      return row ? renderRequestPage(request, reply, row, { errors: { actions: STALE_MESSAGE }, status: 409 }) : notFound(reply);
+    }
+    if (outcome.kind === "done") {
+      request.session.flash = COMPLETION_MESSAGES.resent;
+      return reply.redirect(`/demandes/${id}`, 303);
+    }
+    const view = await requests.completion.open(request.session.accountId!, id);
+    if (!view) return notFound(reply);
+    return renderCompletion(request, reply, view, { errors: outcome.kind === "stale" ? { actions: STALE_MESSAGE } : outcome.errors }, 409);
+  });
+
+  /* ---- "Faire une nouvelle demande" after a rejection ---- */
+
+  app.post("/demandes/:id/nouvelle-demande", async (request, reply) => {
+    const { id } = params(request);
+    const outcome = await requests.completion.newFromRejected(await account(request), id);
+    if (outcome.kind === "created") return reply.redirect(`/demandes/${outcome.id}/etape/1`, 303);
+    const row = await requests.find(request.session.accountId!, id);
+    if (!row || outcome.kind === "not_found") return row ? reply.redirect(`/demandes/${id}`, 303) : notFound(reply);
+    const error = outcome.kind === "quota" ? outcome.error : Object.values(outcome.errors)[0];
+    return renderRequestPage(request, reply, row, { errors: { "nouvelle-demande": error }, status: 409 });
+  });
 
   app.get("/demandes/:id/supprimer", async (request, reply) => {
     const { id } = params(request);

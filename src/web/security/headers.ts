@@ -6,7 +6,7 @@ import type { FastifyInstance } from "fastify";
  * data: images used by the DSFR stylesheet. Forms may only post here, or be redirected to
  * FranceConnect (sign-out goes through its end-session page).
  */
-export async function securityHeaders(app: FastifyInstance, opts: { https: boolean; franceConnectOrigin?: string | undefined }) {
+export async function securityHeaders(app: FastifyInstance, opts: { https: boolean; franceConnectOrigin?: string | undefined; proConnectOrigin?: string | undefined }) {
   await app.register(helmet, {
     contentSecurityPolicy: {
       useDefaults: false,
@@ -23,7 +23,7 @@ export async function securityHeaders(app: FastifyInstance, opts: { https: boole
         objectSrc: ["'none'"],
         baseUri: ["'self'"],
         frameAncestors: ["'none'"],
-        formAction: ["'self'", ...(opts.franceConnectOrigin ? [opts.franceConnectOrigin] : [])],
+        formAction: ["'self'", ...(opts.franceConnectOrigin ? [opts.franceConnectOrigin] : []), ...(opts.proConnectOrigin ? [opts.proConnectOrigin] : [])],
         ...(opts.https ? { upgradeInsecureRequests: [] } : {}),
       },
     },

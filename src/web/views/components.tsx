@@ -319,15 +319,20 @@ export function FranceConnectButton({ label = "S’identifier avec" }: { label?:
   );
 }
 
-/** A DSFR table; the caption names it for assistive technologies (hidden when `hideCaption`). */
+/**
+ * A DSFR table; the caption names it for assistive technologies (hidden when `hideCaption`).
+ * A wide table scrolls sideways: its scrolling container is a focusable region named by the
+ * caption, so it can be scrolled by keyboard (RGAA; axe "scrollable-region-focusable").
+ */
 export function Table(p: { id: string; caption: ComponentChildren; hideCaption?: boolean; headers: readonly string[]; children: ComponentChildren }) {
+  const captionId = `${p.id}-legende`;
   return (
     <div class={cx("fr-table", p.hideCaption && "fr-table--no-caption")} id={p.id}>
       <div class="fr-table__wrapper">
-        <div class="fr-table__container">
+        <div class="fr-table__container" tabIndex={0} role="region" aria-labelledby={captionId}>
           <div class="fr-table__content">
             <table>
-              <caption>{p.caption}</caption>
+              <caption id={captionId}>{p.caption}</caption>
               <thead>
                 <tr>
                   {p.headers.map((h) => (

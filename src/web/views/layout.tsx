@@ -208,6 +208,11 @@ function Footer() {
               </a>
             </li>
             <li class="fr-footer__bottom-item">
+              <a href="/delais-de-traitement" class="fr-footer__bottom-link">
+                Délais de traitement
+              </a>
+            </li>
+            <li class="fr-footer__bottom-item">
               <button aria-controls="fr-theme-modal" data-fr-opened="false" type="button" class="fr-btn--display fr-btn">
                 Paramètres d'affichage
               </button>

@@ -1,4 +1,4 @@
-import { Alert, Table } from "../components.tsx";
+import { Alert, ErrorSummary, Input, Table } from "../components.tsx";
 import { Layout, type PageContext } from "../layout.tsx";
 import { formatDateTime } from "../../../domain/dates.ts";
 
@@ -71,7 +71,7 @@ export function AccountHomePage(p: {
               </a>
             </li>
             <li>
-              <a class="fr-link" href="#mes-demandes">
+              <a class="fr-link" href="/mon-espace/ou-en-est">
                 Savoir où en est ma demande de permis de conduire
               </a>
             </li>
@@ -162,6 +162,34 @@ export function AccountHomePage(p: {
           </li>
         </ul>
       </section>
+    </Layout>
+  );
+}
+
+/** "Savoir où en est ma demande de permis de conduire": one of the user's requests, found by its numéro. */
+export function TrackRequestPage(p: { ctx: PageContext; value: string; error?: string | undefined }) {
+  const errors = p.error ? { numero: p.error } : {};
+  return (
+    <Layout
+      ctx={p.ctx}
+      title="Savoir où en est ma demande de permis de conduire"
+      hasErrors={Boolean(p.error)}
+      breadcrumb={[{ label: "Mon espace", href: "/mon-espace" }, { label: "Savoir où en est ma demande" }]}
+    >
+      <h1>Savoir où en est ma demande de permis de conduire</h1>
+      <ErrorSummary errors={errors} />
+      <p>Saisissez le numéro de votre demande : il figure sur le récépissé de dépôt et dans le mél de confirmation.</p>
+      <form method="get" action="/mon-espace/ou-en-est" novalidate>
+        <Input name="numero" label="Numéro de demande" hint="Par exemple : PC-2026-0000001" required autocomplete="off" spellcheck={false} maxLength={40} errors={errors} values={{ numero: p.value }} />
+        <button type="submit" class="fr-btn">
+          Voir l'état de ma demande
+        </button>
+      </form>
+      <p class="fr-mt-4w">
+        <a class="fr-link fr-icon-arrow-left-line fr-link--icon-left" href="/mon-espace#mes-demandes">
+          Voir toutes mes demandes
+        </a>
+      </p>
     </Layout>
   );
 }

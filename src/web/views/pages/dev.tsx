@@ -9,7 +9,8 @@ export function DevMailboxPage({ ctx, messages }: { ctx: PageContext; messages: 
     <Layout ctx={ctx} title="Boîte mél de développement">
       <h1>Boîte mél de développement</h1>
       <Alert type="info">
-        Page de développement : aucun serveur SMTP n'est configuré, les méls restent ici. Elle n'existe pas en production.
+        Page de développement : aucun serveur SMTP n'est configuré, les méls restent ici. Elle n'existe pas en production.{" "}
+        <a href="/dev/sms">Voir les SMS</a>.
       </Alert>
       {messages.length === 0 ? (
         <p>Aucun mél.</p>
@@ -20,7 +21,39 @@ export function DevMailboxPage({ ctx, messages }: { ctx: PageContext; messages: 
               <a href={`/dev/mails/${m.id}`}>
                 {formatDateTime(m.createdAt)} — à {m.recipient} — {m.subject}
               </a>{" "}
-              ({m.status === "sent" ? "remis" : m.status === "pending" ? "en attente" : "échec"})
+              ({STATUS[m.status]})
+            </li>
+          ))}
+        </ul>
+      )}
+    </Layout>
+  );
+}
+
+const STATUS = { sent: "remis", pending: "en attente", failed: "échec" } as const;
+const DELIVERY: Record<string, string> = { accepted: "accepté par l'opérateur", delivered: "distribué", failed: "non distribué" };
+
+/** Development only: the SMS the service would have sent (no SMS_URL configured), beside the mails. */
+export function DevSmsPage({ ctx, messages }: { ctx: PageContext; messages: OutboxMessage[] }) {
+  return (
+    <Layout ctx={ctx} title="SMS de développement">
+      <h1>SMS de développement</h1>
+      <Alert type="info">
+        Page de développement : aucun opérateur SMS n'est configuré (SMS_URL), les SMS restent ici. Elle n'existe pas en production.{" "}
+        <a href="/dev/mails">Voir les méls</a>.
+      </Alert>
+      {messages.length === 0 ? (
+        <p>Aucun SMS.</p>
+      ) : (
+        <ul class="fr-raw-list" id="sms-list">
+          {messages.map((m) => (
+            <li class="fr-mb-3w" data-outbox-id={m.id}>
+              <p class="fr-mb-1v">
+                <strong>{formatDateTime(m.createdAt)} — au {m.recipient}</strong> ({STATUS[m.status]}
+                {m.deliveryStatus ? `, ${DELIVERY[m.deliveryStatus] ?? m.deliveryStatus}` : ""}, {m.segments ?? "?"} segment
+                {(m.segments ?? 0) > 1 ? "s" : ""})
+              </p>
+              <blockquote class="fr-mb-0">{m.bodyText}</blockquote>
             </li>
           ))}
         </ul>

@@ -4,20 +4,14 @@ import { dirname, join } from "node:path";
 import { inflateSync } from "node:zlib";
 import fontkit from "@pdf-lib/fontkit";
 import { PDFDocument, StandardFonts, rgb, type PDFFont, type PDFPage, type RGB } from "pdf-lib";
-import { parisParts } from "../domain/dates.ts";
-import { formatPartialDate } from "../domain/request/birthdate.ts";
-import { addressLines, summarize, type RequestContent } from "../domain/request/summary.ts";
+import { formatDate, parisParts } from "../../domain/dates.ts";
+import { addressLines, summarize, type RequestContent } from "../../domain/request/summary.ts";
 
 /**
- * The two PDF documents of a sent request (SPEC §3 step 7, §4; seeds 001, 002):
- * - the "Récépissé de dépôt", with everything the user entered (the same sections as the
- *   récapitulatif, from `summarize`) and what the deposit allows or forbids;
- * - for a classic photo, the "Formulaire de dépôt de photo et de signature pour numérisation",
- *   printed, completed with the photo and a signature, and mailed to the CTN in a window envelope.
- *
- * Both are A4 portrait, in French, with real text (searchable, readable by `pdftotext` and screen
- * readers), and byte-identical when regenerated from the same data: dates come from the request
- * (`sentAt`), metadata is fixed, and pdf-lib's resource names come from a seeded generator.
+ * A small layout toolkit over pdf-lib, shared by the documents of src/services/pdf/: A4 pages,
+ * the State's font, word-wrapped runs of text, a top-to-bottom flow that starts new pages, and
+ * the fixed metadata that makes a document byte-identical when regenerated from the same data
+ * (dates come from the data, never from the clock; no object streams; nothing random).
  *
  * Text is set in Marianne, the State's font (from @gouvfr/dsfr), embedded as a subset: it covers
  * Latin, Latin-1, Latin Extended-A and Vietnamese, so names such as "Łukasz", "Ğül", "Œdipe",
@@ -27,6 +21,7 @@ import { addressLines, summarize, type RequestContent } from "../domain/request/
  * (WinAnsi) with the same rule, which then also turns e.g. "Ł" into "L", "ğ" into "g".
  */
 
+/** A request as sent (its frozen content, number and sending time): what every document is made from. */
 export interface SentRequest extends RequestContent {
   number: string;
   sentAt: Date;
@@ -34,18 +29,18 @@ export interface SentRequest extends RequestContent {
 
 /* ------------------------------------------------------------------ page and fonts */
 
-const MM = 72 / 25.4;
-const A4: [number, number] = [595.28, 841.89];
-const [PAGE_WIDTH, PAGE_HEIGHT] = A4;
-const MARGIN = 20 * MM;
-const CONTENT_WIDTH = PAGE_WIDTH - 2 * MARGIN;
+export const MM = 72 / 25.4;
+export const A4: [number, number] = [595.28, 841.89];
+export const [PAGE_WIDTH, PAGE_HEIGHT] = A4;
+export const MARGIN = 20 * MM;
+export const CONTENT_WIDTH = PAGE_WIDTH - 2 * MARGIN;
 
-const BLACK = rgb(0.09, 0.09, 0.09);
-const GREY = rgb(0.4, 0.4, 0.4);
+export const BLACK = rgb(0.09, 0.09, 0.09);
+export const GREY = rgb(0.4, 0.4, 0.4);
 /** "Bleu France" of the DSFR (#000091). */
-const BLUE = rgb(0, 0, 0x91 / 255);
+export const BLUE = rgb(0, 0, 0x91 / 255);
 
-const PRODUCT = "Permis de conduire";
+export const PRODUCT = "Permis de conduire";
 
 interface FontBytes {
   regular: Uint8Array;
@@ -118,12 +113,12 @@ function loadFontBytes(): Promise<FontBytes | undefined> {
   return fontBytes;
 }
 
-interface Fonts {
+export interface Fonts {
   regular: PDFFont;
   bold: PDFFont;
 }
 
-async function embedFonts(doc: PDFDocument): Promise<Fonts> {
+export async function embedFonts(doc: PDFDocument): Promise<Fonts> {
   const bytes = await loadFontBytes();
   if (bytes) {
     try {
@@ -184,7 +179,7 @@ const SUBSTITUTES: Readonly<Record<string, string>> = {
 const charsets = new WeakMap<PDFFont, Set<number>>();
 
 /** `text` with only characters `font` can draw; white space (tabs, new lines) becomes spaces. */
-function printable(font: PDFFont, text: string): string {
+export function printable(font: PDFFont, text: string): string {
   let set = charsets.get(font);
   if (!set) {
     set = new Set(font.getCharacterSet());
@@ -213,7 +208,7 @@ function printable(font: PDFFont, text: string): string {
 
 /* ------------------------------------------------------------------ text layout */
 
-interface Run {
+export interface Run {
   text: string;
   font: PDFFont;
   color?: RGB;
@@ -227,9 +222,9 @@ interface Word {
   spaced: boolean;
 }
 
-type Line = Word[];
+export type Line = Word[];
 
-const widthOf = (text: string, font: PDFFont, size: number) => font.widthOfTextAtSize(text, size);
+export const widthOf = (text: string, font: PDFFont, size: number) => font.widthOfTextAtSize(text, size);
 const spaceOf = (w: Word, size: number) => (w.spaced ? widthOf(" ", w.font, size) : 0);
 
 /** Splits a word too long for a line (a file name, an e-mail address) into pieces that fit. */
@@ -248,7 +243,7 @@ function breakWord(word: Word, size: number, maxWidth: number): Word[] {
 }
 
 /** Word-wraps runs of text (each in its font and colour) to `maxWidth`. */
-function wrap(runs: Run[], size: number, maxWidth: number): Line[] {
+export function wrap(runs: Run[], size: number, maxWidth: number): Line[] {
   const words: Word[] = [];
   let space = false;
   for (const run of runs) {
@@ -281,12 +276,12 @@ function wrap(runs: Run[], size: number, maxWidth: number): Line[] {
   return lines;
 }
 
-function lineWidth(line: Line, size: number): number {
+export function lineWidth(line: Line, size: number): number {
   return line.reduce((sum, w) => sum + spaceOf(w, size) + widthOf(w.text, w.font, size), 0);
 }
 
 /** Draws a line with its baseline at `y`: one text object per stretch in the same font and colour. */
-function drawLine(page: PDFPage, line: Line, x: number, y: number, size: number): void {
+export function drawLine(page: PDFPage, line: Line, x: number, y: number, size: number): void {
   let cursor = x;
   let segment: { text: string; font: PDFFont; color: RGB; x: number } | undefined;
   const flush = () => {
@@ -307,55 +302,46 @@ function drawLine(page: PDFPage, line: Line, x: number, y: number, size: number)
 /* ------------------------------------------------------------------ metadata and dates */
 
 /** "le 22/11/2026 à 10:15", in Paris time. */
-function depositDate(date: Date): string {
+export function depositDate(date: Date): string {
   const part = parisParts(date);
   return `le ${part.day}/${part.month}/${part.year} à ${part.hour}:${part.minute}`;
 }
 
-async function newDocument(title: string, request: SentRequest): Promise<{ doc: PDFDocument; fonts: Fonts }> {
+/** What a document is about: the request's number, and the instant its data is dated (metadata). */
+export interface DocumentSubject {
+  number: string;
+  date: Date;
+}
+
+/** A new document with fixed metadata (nothing taken from the clock) and the fonts embedded. */
+export async function newDocument(title: string, subject: DocumentSubject): Promise<{ doc: PDFDocument; fonts: Fonts }> {
   const doc = await PDFDocument.create({ updateMetadata: false });
   doc.setTitle(title, { showInWindowTitleBar: true });
   doc.setAuthor(PRODUCT);
-  doc.setSubject(`${title} - demande n° ${request.number}`);
-  doc.setKeywords([PRODUCT, request.number]);
+  doc.setSubject(`${title} - demande n° ${subject.number}`);
+  doc.setKeywords([PRODUCT, subject.number]);
   doc.setProducer(PRODUCT);
   doc.setCreator(PRODUCT);
   doc.setLanguage("fr-FR");
-  doc.setCreationDate(request.sentAt);
-  doc.setModificationDate(request.sentAt);
+  doc.setCreationDate(subject.date);
+  doc.setModificationDate(subject.date);
   return { doc, fonts: await embedFonts(doc) };
 }
 
 /** Same bytes for the same document: no object streams (readable by PDF 1.4 tools), nothing random. */
-const save = (doc: PDFDocument) => doc.save({ useObjectStreams: false, addDefaultPage: false, updateFieldAppearances: false });
+export const save = (doc: PDFDocument) => doc.save({ useObjectStreams: false, addDefaultPage: false, updateFieldAppearances: false });
 
-/* ------------------------------------------------------------------ récépissé de dépôt */
+/* ------------------------------------------------------------------ flow of text */
 
-const RECEIPT_TITLE = "Récépissé de dépôt d'une demande de permis de conduire";
 /** Top of the text, lowest bottom of the text, baseline of the footer (from the bottom of the page). */
-const FLOW_TOP = PAGE_HEIGHT - 15 * MM;
-const FLOW_BOTTOM = 22 * MM;
-const FOOTER_BASELINE = 12 * MM;
-const BODY_SIZE = 9;
-const BODY_LEADING = 11.5;
-
-/** The notes closing the récépissé (SPEC §4; seed 002). */
-function receiptNotes(request: RequestContent): string[] {
-  const notes: string[] = [];
-  if (request.motif.group === "inscription" && request.step1?.categories.includes("B")) {
-    notes.push("Ce récépissé vous permet de commencer l'apprentissage de la conduite sur les voies ouvertes à la circulation publique.");
-  }
-  if (request.motif.id === "fabrication.perte") {
-    notes.push("Dans l'attente de l'attestation de droits à conduire, vous n'êtes pas autorisé à conduire.");
-  }
-  notes.push("Votre demande sera supprimée 6 mois après sa création, quel que soit son état.");
-  return notes;
-}
+export const FLOW_TOP = PAGE_HEIGHT - 15 * MM;
+export const FLOW_BOTTOM = 22 * MM;
+export const FOOTER_BASELINE = 12 * MM;
 
 /** A top-to-bottom writer that starts new pages as needed. */
-class Flow {
+export class Flow {
   readonly pages: PDFPage[] = [];
-  private page!: PDFPage;
+  private current!: PDFPage;
   /** Top of the next line, from the bottom of the page. */
   y = 0;
 
@@ -363,9 +349,14 @@ class Flow {
     this.newPage();
   }
 
+  /** The page being written. */
+  get page(): PDFPage {
+    return this.current;
+  }
+
   newPage(): void {
-    this.page = this.doc.addPage(A4);
-    this.pages.push(this.page);
+    this.current = this.doc.addPage(A4);
+    this.pages.push(this.current);
     this.y = FLOW_TOP;
   }
 
@@ -374,184 +365,149 @@ class Flow {
     if (this.y - height < FLOW_BOTTOM) this.newPage();
   }
 
-  paragraph(runs: Run[], size: number, leading: number, options: { indent?: number; keepWithNext?: number; after?: number } = {}): void {
+  paragraph(runs: Run[], size: number, leading: number, options: { indent?: number; width?: number; keepWithNext?: number; after?: number } = {}): void {
     const indent = options.indent ?? 0;
-    const lines = wrap(runs, size, CONTENT_WIDTH - indent);
+    const lines = wrap(runs, size, options.width ?? CONTENT_WIDTH - indent);
     lines.forEach((line, i) => {
       this.ensure(leading + (i === 0 ? (options.keepWithNext ?? 0) : 0));
       this.y -= leading;
-      drawLine(this.page, line, MARGIN + indent, this.y + (leading - size) / 2 + size * 0.2, size);
+      drawLine(this.current, line, MARGIN + indent, this.y + (leading - size) / 2 + size * 0.2, size);
     });
     this.y -= options.after ?? 0;
   }
 
   rule(color: RGB = GREY, thickness = 0.5): void {
-    this.page.drawLine({ start: { x: MARGIN, y: this.y }, end: { x: PAGE_WIDTH - MARGIN, y: this.y }, thickness, color });
+    this.current.drawLine({ start: { x: MARGIN, y: this.y }, end: { x: PAGE_WIDTH - MARGIN, y: this.y }, thickness, color });
+  }
+
+  /** A frame around what was written on this page since `top` (a `y` taken earlier), `padding` below it. */
+  frame(top: number, options: { padding?: number; color?: RGB; thickness?: number } = {}): void {
+    const padding = options.padding ?? 6;
+    this.y -= padding;
+    this.current.drawRectangle({
+      x: MARGIN,
+      y: this.y,
+      width: CONTENT_WIDTH,
+      height: top - this.y,
+      borderColor: options.color ?? GREY,
+      borderWidth: options.thickness ?? 0.8,
+    });
   }
 }
 
-/** "Récépissé de dépôt" of a sent request: A4, French. */
-export async function receiptPdf(request: SentRequest): Promise<Uint8Array> {
-  const { doc, fonts } = await newDocument(RECEIPT_TITLE, request);
-  const { regular, bold } = fonts;
-  const flow = new Flow(doc);
+/* ------------------------------------------------------------------ pieces shared by the documents */
 
-  flow.paragraph([{ text: "République Française", font: bold }], 11, 14);
-  flow.paragraph([{ text: PRODUCT, font: regular, color: GREY }], 10, 13, { after: 5 });
+/** "République Française", the product's name and a blue rule, at the top of a page. */
+export function letterhead(flow: Flow, fonts: Fonts): void {
+  flow.paragraph([{ text: "République Française", font: fonts.bold }], 11, 14);
+  flow.paragraph([{ text: PRODUCT, font: fonts.regular, color: GREY }], 10, 13, { after: 5 });
   flow.rule(BLUE, 1.5);
   flow.y -= 8;
-  flow.paragraph([{ text: RECEIPT_TITLE, font: bold, color: BLUE }], 15, 20, { after: 6 });
-  flow.paragraph(
-    [
-      { text: "Numéro de demande :", font: regular },
-      { text: ` ${request.number}`, font: bold },
-    ],
-    11,
-    16,
-  );
-  flow.paragraph(
-    [
-      { text: "Demande déposée", font: regular },
-      { text: ` ${depositDate(request.sentAt)}`, font: bold },
-      { text: " (heure de Paris)", font: regular },
-    ],
-    11,
-    16,
-    { after: 4 },
-  );
-
-  for (const section of summarize(request)) {
-    flow.y -= 7;
-    flow.paragraph([{ text: section.title, font: bold, color: BLUE }], 11, 15, { keepWithNext: 4 + BODY_LEADING });
-    flow.y -= 2;
-    flow.rule();
-    flow.y -= 2;
-    for (const row of section.rows) {
-      flow.paragraph(
-        [
-          { text: `${row.label} :`, font: regular, color: GREY },
-          { text: ` ${row.value}`, font: regular },
-        ],
-        BODY_SIZE,
-        BODY_LEADING,
-        { after: 1.5 },
-      );
-    }
-  }
-
-  flow.y -= 12;
-  for (const note of receiptNotes(request)) flow.paragraph([{ text: note, font: bold }], 9.5, 13, { after: 3 });
-
-  const total = flow.pages.length;
-  flow.pages.forEach((page, i) => {
-    const line = wrap([{ text: `Demande n° ${request.number} — page ${i + 1}/${total}`, font: regular, color: GREY }], 8, CONTENT_WIDTH)[0];
-    if (line) drawLine(page, line, (PAGE_WIDTH - lineWidth(line, 8)) / 2, FOOTER_BASELINE, 8);
-  });
-  return save(doc);
 }
 
-/* ------------------------------------------------------------------ formulaire de dépôt */
+/** A document's title, in blue. */
+export function documentTitle(flow: Flow, fonts: Fonts, title: string, size = 15): void {
+  flow.paragraph([{ text: title, font: fonts.bold, color: BLUE }], size, size + 5, { after: 6 });
+}
 
-const DEPOSIT_TITLE = "Formulaire de dépôt de photo et de signature pour numérisation";
-/** The CTN, where classic photos are mailed (SPEC §3 step 4; seed 001). */
-const CTN_ADDRESS = ["CTN", "CS 80168", "53102 MAYENNE CEDEX"] as const;
+/** A section's title and a grey rule under it, kept with the first line that follows. */
+export function sectionTitle(flow: Flow, fonts: Fonts, title: string, leading = 11.5): void {
+  flow.y -= 7;
+  flow.paragraph([{ text: title, font: fonts.bold, color: BLUE }], 11, 15, { keepWithNext: 4 + leading });
+  flow.y -= 2;
+  flow.rule();
+  flow.y -= 2;
+}
+
+export interface Row {
+  label: string;
+  value: string;
+}
+
+/** "Label : value" lines, the label in grey. */
+export function rows(flow: Flow, fonts: Fonts, list: readonly Row[], size = 9, leading = 11.5): void {
+  for (const row of list) {
+    flow.paragraph(
+      [
+        { text: `${row.label} :`, font: fonts.regular, color: GREY },
+        { text: ` ${row.value}`, font: fonts.regular },
+      ],
+      size,
+      leading,
+      { after: 1.5 },
+    );
+  }
+}
+
+/** A centred grey footer on every page, e.g. "Demande n° … — page 1/2". */
+export function footers(pages: readonly PDFPage[], font: PDFFont, text: (index: number, total: number) => string): void {
+  pages.forEach((page, i) => {
+    const line = wrap([{ text: text(i, pages.length), font, color: GREY }], 8, CONTENT_WIDTH)[0];
+    if (line) drawLine(page, line, (PAGE_WIDTH - lineWidth(line, 8)) / 2, FOOTER_BASELINE, 8);
+  });
+}
+
+export interface Column {
+  title: string;
+  /** Share of the content width (the shares of a table add up to 1). */
+  share: number;
+}
 
 /**
- * Where the CTN's address goes so that it shows through the window of a DL or C5 envelope
- * (window 100 × 45 mm, 20 mm from the right edge, about 45 mm from the top once folded in three):
- * left edge and first baseline from the top of the page.
+ * A ruled table across the content width: a header row (bold, wrapped) and rows of cells of at
+ * least `rowHeight` (blank cells make a form to fill in by hand). Kept on one page.
  */
-const WINDOW_X = 320;
-const WINDOW_TOP = 140;
-
-/** "Formulaire de dépôt de photo et de signature pour numérisation" (only meaningful when request.photo?.option === "classique"). */
-export async function depositFormPdf(request: SentRequest): Promise<Uint8Array> {
-  const { doc, fonts } = await newDocument(DEPOSIT_TITLE, request);
-  const { regular, bold } = fonts;
-  const page = doc.addPage(A4);
-  const top = (fromTop: number) => PAGE_HEIGHT - fromTop;
-  const text = (runs: Run[], x: number, baseline: number, size: number, maxWidth: number, leading = size * 1.3): number => {
-    const lines = wrap(runs, size, maxWidth);
-    lines.forEach((line, i) => drawLine(page, line, x, baseline - i * leading, size));
-    return baseline - (lines.length - 1) * leading;
-  };
-
-  // Header and title.
-  text([{ text: "République Française", font: bold }], MARGIN, top(MARGIN + 10), 10, CONTENT_WIDTH);
-  text([{ text: "Demande de permis de conduire", font: bold, color: BLUE }], MARGIN, top(MARGIN + 38), 15, CONTENT_WIDTH);
-  text([{ text: DEPOSIT_TITLE, font: regular }], MARGIN, top(MARGIN + 56), 11.5, CONTENT_WIDTH);
-
-  // The address shown through the envelope's window.
-  CTN_ADDRESS.forEach((line, i) => text([{ text: line, font: regular }], WINDOW_X, top(WINDOW_TOP + i * 15), 11.5, PAGE_WIDTH - MARGIN - WINDOW_X));
-
-  // Recap and warnings.
-  let y = top(235);
-  text([{ text: "Récapitulatif de votre saisie", font: bold, color: BLUE }], MARGIN, y, 13, CONTENT_WIDTH);
-  y -= 20;
-  for (const warning of [
-    "Si vous raturez ce formulaire, la modification ne sera pas prise en compte et risque d'entraîner l'échec de votre demande.",
-    "Ne joindre aucune pièce justificative à ce courrier.",
-  ]) {
-    y = text([{ text: warning, font: bold }], MARGIN, y, 9.5, CONTENT_WIDTH, 12.5) - 16;
-  }
-  y -= 16;
-
-  // Photo box, 35 × 45 mm, at the right of the fields.
-  const photo = { width: 35 * MM, height: 45 * MM };
-  const photoX = PAGE_WIDTH - MARGIN - photo.width;
-  const photoTop = y + 9.5;
-  page.drawRectangle({ x: photoX, y: photoTop - photo.height, width: photo.width, height: photo.height, borderColor: BLACK, borderWidth: 0.8 });
-  const photoLabel = "Photo Couleur A COLLER sans agrafe";
-  const photoLabelWidth = widthOf(printable(bold, photoLabel), bold, 7.5);
-  text([{ text: photoLabel, font: bold }], photoX + photo.width - photoLabelWidth, photoTop - photo.height - 11, 7.5, photoLabelWidth + 1);
-
-  // Fields, left of the photo.
-  const labels = ["Numéro de demande :", "Nom de naissance :", "Prénom(s) :", "Date de nais. :", "Adresse :"];
-  const labelX = MARGIN;
-  const valueX = MARGIN + Math.max(...labels.map((l) => widthOf(printable(bold, l), bold, 10))) + 10;
-  const fieldsRight = photoX - 14;
-  const e = request.etatCivil;
-  const field = (label: string, value: string | string[], maxRight = fieldsRight): void => {
-    text([{ text: label, font: bold }], labelX, y, 10, valueX - labelX - 4);
-    const values = Array.isArray(value) ? value : [value];
-    for (const v of values) y = text([{ text: v, font: regular }], valueX, y, 10, maxRight - valueX) - 13;
-    y -= 5;
-  };
-  field("Numéro de demande :", request.number);
-  field("Nom de naissance :", e?.nomNaissance ?? "");
-  // "Prénom(s) :" and "Sexe :" share a line, as on the paper form.
-  const sexeX = fieldsRight - 70;
-  text([{ text: "Sexe :", font: bold }], sexeX, y, 10, 40);
-  text([{ text: e ? e.sexe : "", font: regular }], sexeX + 36, y, 10, fieldsRight - sexeX - 36);
-  field("Prénom(s) :", e?.prenoms.join(", ") ?? "", sexeX - 8);
-  field("Date de nais. :", e ? formatPartialDate(e.dateNaissance) : "");
-  field("Adresse :", request.adresse ? addressLines(request.adresse) : "");
-
-  // Sworn statement and signature box.
-  y = Math.min(y, photoTop - photo.height - 11) - 26;
-  y = text([{ text: "J'atteste sur l'honneur que les informations fournies sont exactes", font: regular }], MARGIN, y, 10.5, CONTENT_WIDTH) - 22;
-  const footerTop = MARGIN + 40;
-  const signature = { width: 90 * MM, height: Math.max(18 * MM, Math.min(40 * MM, y - 12 - footerTop - 16)) };
-  const signatureX = (PAGE_WIDTH - signature.width) / 2;
-  const signatureLabel = "SIGNATURE A L'ENCRE NOIRE";
-  const labelWidth = widthOf(printable(bold, signatureLabel), bold, 9);
-  text([{ text: signatureLabel, font: bold }], (PAGE_WIDTH - labelWidth) / 2, y, 9, labelWidth + 1);
-  page.drawRectangle({ x: signatureX, y: y - 8 - signature.height, width: signature.width, height: signature.height, borderColor: BLACK, borderWidth: 0.8 });
-
-  // Mailing instructions.
-  text(
-    [
-      {
-        text: "Mettre ce document dans une enveloppe affranchie adressée à l'adresse figurant ci-dessus (celle-ci est placée afin de pouvoir insérer ce document dans une enveloppe à fenêtre).",
-        font: regular,
-        color: GREY,
-      },
-    ],
-    MARGIN,
-    footerTop,
-    8.5,
-    CONTENT_WIDTH,
-    11,
+export function table(flow: Flow, fonts: Fonts, columns: readonly Column[], body: readonly (readonly string[])[], options: { size?: number; rowHeight?: number } = {}): void {
+  const size = options.size ?? 8;
+  const leading = size * 1.25;
+  const padding = 3;
+  const widths = columns.map((c) => c.share * CONTENT_WIDTH);
+  const cellLines = (cells: readonly string[], font: PDFFont) => cells.map((text, i) => wrap([{ text, font }], size, (widths[i] ?? 0) - 2 * padding));
+  const header = cellLines(
+    columns.map((c) => c.title),
+    fonts.bold,
   );
-  return save(doc);
+  const lines = body.map((cells) => cellLines(cells, fonts.regular));
+  const heightOf = (cells: Line[][], min: number) => Math.max(min, ...cells.map((c) => c.length * leading + 2 * padding));
+  const heights = [heightOf(header, 0), ...lines.map((cells) => heightOf(cells, options.rowHeight ?? 0))];
+  flow.ensure(heights.reduce((a, b) => a + b, 0));
+  const page = flow.page;
+  [header, ...lines].forEach((cells, r) => {
+    const height = heights[r] ?? 0;
+    let x = MARGIN;
+    cells.forEach((cellText, c) => {
+      const width = widths[c] ?? 0;
+      page.drawRectangle({ x, y: flow.y - height, width, height, borderColor: GREY, borderWidth: 0.6 });
+      cellText.forEach((line, i) => drawLine(page, line, x + padding, flow.y - padding - size - i * leading + size * 0.1, size));
+      x += width;
+    });
+    flow.y -= height;
+  });
+}
+
+/* ------------------------------------------------------------------ the request's data, as documents show it */
+
+/** The état civil rows of the récapitulatif (same labels and values as `summarize`). */
+export function etatCivilRows(request: SentRequest): Row[] {
+  return summarize(request).find((s) => s.step === 2)?.rows ?? [];
+}
+
+/** "12 bis rue de l'Œuvre, Bâtiment …, 29000 QUIMPER", or "" without an address. */
+export function addressText(request: SentRequest): string {
+  return request.adresse ? addressLines(request.adresse).join(", ") : "";
+}
+
+/** "Hélène Zoë ŁASKI-DUPRÉ": first names then the birth name (the usage name in brackets). */
+export function fullName(request: SentRequest): string {
+  const e = request.etatCivil;
+  if (!e) return "";
+  return [...e.prenoms, e.nomNaissance].join(" ") + (e.nomUsage ? ` (nom d'usage : ${e.nomUsage})` : "");
+}
+
+/** "Fait le …", "Pour le préfet et par délégation, le service instructeur" and the préfecture, closing an attestation. */
+export function signatureBlock(flow: Flow, fonts: Fonts, request: SentRequest, day: Date): void {
+  const lines = [`Fait le ${formatDate(day)}`, "Pour le préfet et par délégation,", "le service instructeur", ...(request.adresse ? [request.adresse.prefecture.label] : [])];
+  flow.y -= 14;
+  flow.ensure(lines.length * 14);
+  for (const line of lines) flow.paragraph([{ text: line, font: fonts.regular }], 10, 14, { indent: CONTENT_WIDTH / 2 });
 }
