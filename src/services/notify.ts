@@ -11,7 +11,7 @@ import {
   type DeliveryStatus,
   type OutboxMessage,
 } from "../db/repositories/outbox.ts";
-import { accounts, requests } from "../db/schema.ts";
+import { accounts, outbox, requests } from "../db/schema.ts";
 import { formatCalendarDate, parisDate } from "../domain/dates.ts";
 import {
   channelsFor,
@@ -157,7 +157,16 @@ export class MessageLog {
   constructor(private readonly db: Db) {}
 
   /** A signed delivery report of the SMS provider; false when no message has this provider id. */
-  recordDelivery(providerMessageId: string, status: DeliveryStatus, at: Date): Promise<boolean> {
+  async recordDelivery(providerMessageId: string, status: DeliveryStatus, at: Date): Promise<boolean> {
+    const [known] = await this.db
+      .select({ deliveryStatus: outbox.deliveryStatus, deliveryAt: outbox.deliveryAt })
+      .from(outbox)
+      .where(eq(outbox.providerMessageId, providerMessageId))
+      .limit(1);
+    if (!known) return false;
+    // A report dated before the final status already known (a replayed or late report) changes nothing.
+    const final = known.deliveryStatus === "delivered" || known.deliveryStatus === "failed";
+    if (final && known.deliveryAt && at.getTime() < known.deliveryAt.getTime()) return true;
     return recordDelivery(this.db, providerMessageId, status, at);
   }
 

@@ -6,7 +6,7 @@ import { qrCodeSvg } from "../../services/totp.ts";
 import type { WebDeps } from "../deps.ts";
 import { formInput, sendPage } from "../http.ts";
 import { safeReturnPath } from "../security/session.ts";
-import { AGENT_OIDC_COOKIE, currentSession, endAgentSession, requireAgent, sessionExpired, startAgentSession, takeFlash, updateSession } from "./session.ts";
+import { AGENT_OIDC_COOKIE, currentSession, endAgentSession, requireAgent, sessionExpired, startAgentSession, startPendingSession, takeFlash } from "./session.ts";
 import {
   AgentAccountPage,
   AgentSigninPage,
@@ -87,11 +87,8 @@ export async function agentAuthRoutes(app: FastifyInstance, deps: WebDeps) {
       const message = "Adresse électronique ou mot de passe incorrect.";
       return signinPage(request, reply, { errors: { email: message, password: "Vérifiez votre mot de passe." }, values: { email }, returnTo }, 400);
     }
-    await updateSession(request, reply, (data) => {
-      data.passwordOk = { agentId: outcome.agentId, at: clock.now().getTime() };
-      if (returnTo) data.returnTo = returnTo;
-      else delete data.returnTo;
-    });
+    // A new session for the password step (never a token the browser brought: fixation).
+    await startPendingSession(request, reply, { passwordOk: { agentId: outcome.agentId, at: clock.now().getTime() }, ...(returnTo ? { returnTo } : {}) });
     return reply.redirect(outcome.enrolled ? "/agent/connexion/code" : "/agent/connexion/double-authentification", 303);
   });
 

@@ -135,6 +135,23 @@ export async function startAgentSession(
   reply.setCookie(AGENT_COOKIE, opened.token, cookieOptions(secureFlags.get(request) ?? true));
 }
 
+/**
+ * The password step on a new session (a new token): a token planted before it (session
+ * fixation) never carries the password step, hence neither the enrolment's secret nor the
+ * second factor. Any session of the browser before is closed.
+ */
+export async function startPendingSession(request: FastifyRequest, reply: FastifyReply, data: Pick<AgentSessionData, "passwordOk" | "returnTo">): Promise<void> {
+  const s = state(request);
+  const service = agentService(request);
+  if (s.sid) await service.closeSession(s.sid);
+  const opened = await service.openSession(data);
+  s.sid = opened.sid;
+  s.data = opened.data;
+  s.dirty = false;
+  s.expired = false;
+  reply.setCookie(AGENT_COOKIE, opened.token, cookieOptions(secureFlags.get(request) ?? true));
+}
+
 /** Ends the session (row and cookie). */
 export async function endAgentSession(request: FastifyRequest, reply: FastifyReply): Promise<void> {
   const s = state(request);
