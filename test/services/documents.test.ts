@@ -1,3 +1,8 @@
+import { randomBytes } from "node:crypto";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { Readable } from "node:stream";
 import { crc32, deflateSync } from "node:zlib";
 import { PDFDocument } from "pdf-lib";
 import { describe, expect, it } from "vitest";
@@ -7,10 +12,13 @@ import {
   SNIFF_BYTES,
   countPages,
   detectKind,
+  inspectStored,
   pageLimitError,
   type DocumentKind,
   type PageCount,
 } from "../../src/services/documents.ts";
+import { defaultWorkers } from "../../src/services/inspection-pool.ts";
+import { folderStorage, localObject } from "../../src/services/storage.ts";
 
 /* ---- Fixtures, all built here: no binary file in the repository. ---- */
 
@@ -357,6 +365,58 @@ describe("countPages", () => {
     const outer = new Uint8Array(inner.length + 20);
     outer.set(inner, 10);
     expect(await countPages("tiff", outer.subarray(10, 10 + inner.length))).toEqual(pages(3));
+  });
+});
+
+describe("inspectStored", () => {
+  it("reads a folder-stored object in the worker: counted like the bytes, a tampered one rejects, a stream still works", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "permis-inspect-"));
+    try {
+      const storage = folderStorage(dir, randomBytes(32));
+      const pdf = await pdfWithPages(3);
+      const stored = await storage.put("documents/a/b", Readable.from([Buffer.from(pdf)]));
+      // The folder's stream names its object: the worker reads it from there, not from this thread.
+      const opened = await storage.get("documents/a/b", stored.encryption);
+      expect(localObject(opened)?.path).toBe(join(dir, "documents/a/b"));
+      opened.destroy();
+      expect(localObject(Readable.from([pdf]))).toBeUndefined();
+
+      const fromFolder = await inspectStored("pdf", stored.size, () => storage.get("documents/a/b", stored.encryption));
+      expect(fromFolder.pages).toEqual(pages(3));
+
+      // The same bytes as a plain stream (an S3 object): the same verdict.
+      const fromStream = await inspectStored("pdf", pdf.length, () => Promise.resolve(Readable.from([Buffer.from(pdf)])));
+      expect(fromStream.pages).toEqual(pages(3));
+
+      // One byte flipped: the worker's decryption does not authenticate, nothing is counted.
+      const path = join(dir, "documents/a/b");
+      const ciphertext = readFileSync(path);
+      ciphertext[100] = ciphertext[100]! ^ 1;
+      writeFileSync(path, ciphertext);
+      await expect(inspectStored("pdf", stored.size, () => storage.get("documents/a/b", stored.encryption))).rejects.toThrow(/not authentic/);
+      // A wrong size (the row does not match the object): refused the same way, never inspected.
+      await expect(inspectStored("pdf", stored.size - 1, () => storage.get("documents/a/b", stored.encryption))).rejects.toThrow(/not authentic/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe("inspection workers", () => {
+  it.each([
+    { env: undefined, cores: 1, workers: 1 },
+    { env: undefined, cores: 2, workers: 1 },
+    { env: undefined, cores: 3, workers: 2 },
+    { env: undefined, cores: 16, workers: 2 },
+    { env: "", cores: 2, workers: 1 },
+    { env: "4", cores: 2, workers: 4 },
+    { env: "1", cores: 16, workers: 1 },
+  ])("INSPECTION_WORKERS=$env on $cores cores: $workers", ({ env, cores, workers }) => {
+    expect(defaultWorkers(env, cores)).toBe(workers);
+  });
+
+  it.each(["0", "9", "1.5", "deux", "-1"])("refuses INSPECTION_WORKERS=%s", (env) => {
+    expect(() => defaultWorkers(env, 2)).toThrow(/INSPECTION_WORKERS/);
   });
 });
 
