@@ -1,7 +1,7 @@
 import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { MOTIFS } from "../../src/domain/request/motifs.ts";
-import { HELP_PAGES } from "../../src/web/views/pages/help/frame.tsx";
+import { HELP_PAGES } from "../../src/web/citizen/views/help/frame.tsx";
 import { expectAccessible, launchChromium, newContext, startLiveService, type LiveService } from "../helpers/browser.ts";
 import { Browser as HttpBrowser } from "../helpers/client.ts";
 import { createActiveAccount, GOOD_PASSWORD } from "../helpers/flows.ts";

@@ -4,7 +4,7 @@ import { agentSessions, agents, auditLog, outbox, requests } from "../../src/db/
 import { startProConnectDemo } from "../../src/services/proconnect-demo.ts";
 import sharp from "sharp";
 import { PreviewMaker } from "../../src/services/previews.ts";
-import { signSmsCallback } from "../../src/web/routes/sms-callback.ts";
+import { signSmsCallback } from "../../src/web/partners/sms-callback.ts";
 import { flateBomb, handPdf, jpegDeclaring, png } from "../fixtures/hostile/generate.ts";
 import { PUBLIC_URL, startTestApp, type TestApp } from "../helpers/app.ts";
 import { Browser } from "../helpers/client.ts";

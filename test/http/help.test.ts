@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { MOTIFS } from "../../src/domain/request/motifs.ts";
 import { requiredPieces, type RequestFacts } from "../../src/domain/request/pieces.ts";
-import { HELP_PAGES } from "../../src/web/views/pages/help/frame.tsx";
-import { demarcheTitle, SITUATIONS } from "../../src/web/views/pages/help/pieces.tsx";
+import { HELP_PAGES } from "../../src/web/citizen/views/help/frame.tsx";
+import { demarcheTitle, SITUATIONS } from "../../src/web/citizen/views/help/pieces.tsx";
 import { startTestApp, type TestApp } from "../helpers/app.ts";
 import { Browser, type Page } from "../helpers/client.ts";
 import { createActiveAccount } from "../helpers/flows.ts";

@@ -5,7 +5,7 @@ import type { AgentActor } from "../../src/domain/actors.ts";
 import { REQUEST_STATES, type Transition } from "../../src/domain/request/state.ts";
 import type { FrozenRequest, TransitionDetails } from "../../src/services/requests/index.ts";
 import { COMPLETION_MESSAGES, completionItemLabel, STALE_MESSAGE } from "../../src/services/requests/index.ts";
-import { TRACK_MESSAGES } from "../../src/web/routes/account.tsx";
+import { TRACK_MESSAGES } from "../../src/web/citizen/account.tsx";
 import { createAgent } from "../helpers/agents.ts";
 import { startTestApp, type TestApp } from "../helpers/app.ts";
 import { Browser, summaryErrors, type Form, type Page } from "../helpers/client.ts";

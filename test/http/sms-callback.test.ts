@@ -1,7 +1,7 @@
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { outbox } from "../../src/db/schema.ts";
-import { signSmsCallback, SMS_CALLBACK_BODY_LIMIT } from "../../src/web/routes/sms-callback.ts";
+import { signSmsCallback, SMS_CALLBACK_BODY_LIMIT } from "../../src/web/partners/sms-callback.ts";
 import { startTestApp, type TestApp } from "../helpers/app.ts";
 import { insertSentRequest } from "../helpers/notify.ts";
 

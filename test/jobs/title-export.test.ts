@@ -12,6 +12,7 @@ import { MOTIFS, motifInfo } from "../../src/domain/request/motifs.ts";
 import type { FrozenRequest } from "../../src/services/requests/index.ts";
 import { folderStorage, type DocumentStorage, type Encryption } from "../../src/services/storage.ts";
 import { exportValidatedTitles, producesLicence, TITLE_COLUMNS, TITLE_MOTIF_IDS, titleExportJob } from "../../src/jobs/title-export.ts";
+import { sampleAdresse, sampleEtatCivil, sampleStep1 } from "../helpers/content.ts";
 import { testDatabase, type TestDatabase } from "../helpers/db.ts";
 
 /**
@@ -56,40 +57,14 @@ async function request(motifId: string, state: string, decidedAt: Date, override
     content: {
       beneficiaire: "moi",
       pour: "majeur",
-      step1: {
-        categories: motif.asksCategories ? ["B", "A2"] : [],
-        categoriesDetenues: [],
-        visiteMedicale: false,
-        formationComplementaire: "non",
-        conduiteAccompagnee: false,
-        declarations: { francais: true, vehiculeAmenage: false, vision: true, affection: false, pension: false },
-        numeroPermis: motif.holdsLicence ? "AB12345678" : "",
-      },
-      etatCivil: {
-        nomNaissance: overrides.nomNaissance ?? "ŁASKI-DUPRÉ",
-        nomUsage: "",
-        sexe: "F",
-        prenoms: ["Hélène", "Zoë"],
-        dateNaissance: { day: 0, month: 0, year: 1990 },
-        nationalite: "francaise",
-        paysNaissance: { code: "99100", name: "France" },
-        departementNaissance: { code: "29", name: "Finistère" },
-        communeNaissance: { code: "29232", name: "Quimper" },
-      },
-      adresse: {
-        numero: "12",
-        extension: "bis",
-        typeVoie: "rue",
-        nomVoie: "de l'Œuvre",
+      step1: sampleStep1(motif.asksCategories ? ["B", "A2"] : [], { numeroPermis: motif.holdsLicence ? "AB12345678" : "" }),
+      etatCivil: sampleEtatCivil({ nomNaissance: overrides.nomNaissance ?? "ŁASKI-DUPRÉ", prenoms: ["Hélène", "Zoë"] }),
+      adresse: sampleAdresse({
         complement: overrides.complement ?? "Bâtiment « Les Mûriers », 2e étage",
-        codePostal: "29000",
-        commune: { code: "29232", name: "Quimper", departement: "29" },
         prefecture: { id: "29232", label: "Préfecture du Finistère - Quimper" },
         email: "helene@example.fr",
         telephone: "",
-        consentement: false,
-        justificatifAuNom: true,
-      },
+      }),
       photo: { option: "numerique", code: "ABCDEFGHIJKLMNOPQRSTUV" },
       pieces: [],
       additional: [],

@@ -7,7 +7,7 @@ import { PDFDocument } from "pdf-lib";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { motifInfo, type MotifInfo } from "../../src/domain/request/motifs.ts";
 import { PIECE_TYPES, type PieceId } from "../../src/domain/request/pieces.ts";
-import type { Step1 } from "../../src/domain/request/steps.ts";
+import { sampleAdresse, sampleEtatCivil, sampleStep1 } from "../helpers/content.ts";
 import { attestationDepot, attestationDroits, attestationInscription, depositFormPdf, receiptPdf, type SentRequest } from "../../src/services/pdf/index.ts";
 
 /* ---- pdftotext (poppler-utils) reads the PDFs back as a user's tools would. ---- */
@@ -60,48 +60,15 @@ const piece = (id: PieceId, files: Array<{ name: string; pages: number }>) => ({
   files,
 });
 
-const step1 = (categories: Step1["categories"]): Step1 => ({
-  categories,
-  categoriesDetenues: [],
-  visiteMedicale: false,
-  formationComplementaire: "non",
-  conduiteAccompagnee: false,
-  declarations: { francais: true, vehiculeAmenage: false, vision: true, affection: false, pension: false },
-  numeroPermis: "",
-});
-
 const PERTE: SentRequest = {
   number: "2026-1122-00042",
   sentAt: new Date("2026-11-22T09:15:00Z"), // 10:15 in Paris (winter time)
   beneficiaire: "moi",
   pour: "majeur",
   motif: motif("fabrication.perte"),
-  step1: step1(["B"]),
-  etatCivil: {
-    nomNaissance: "ŁASKI-DUPRÉ",
-    nomUsage: "",
-    sexe: "F",
-    prenoms: ["Hélène", "Zoë", "Ğülşen"],
-    dateNaissance: { day: 0, month: 0, year: 1990 },
-    nationalite: "francaise",
-    paysNaissance: { code: "99100", name: "France" },
-    departementNaissance: { code: "29", name: "Finistère" },
-    communeNaissance: { code: "29232", name: "Quimper" },
-  },
-  adresse: {
-    numero: "12",
-    extension: "bis",
-    typeVoie: "rue",
-    nomVoie: "de l'Œuvre",
-    complement: "Bâtiment « Les Mûriers »",
-    codePostal: "29000",
-    commune: { code: "29232", name: "Quimper", departement: "29" },
-    prefecture: { id: "29", label: "Préfecture du Finistère" },
-    email: "helene.laski@example.fr",
-    telephone: "0612345678",
-    consentement: false,
-    justificatifAuNom: true,
-  },
+  step1: sampleStep1(["B"]),
+  etatCivil: sampleEtatCivil(),
+  adresse: sampleAdresse(),
   photo: { option: "classique" },
   pieces: [
     piece("identite", [{ name: "carte-identité-recto-verso.pdf", pages: 2 }]),
@@ -116,12 +83,12 @@ const INSCRIPTION_B: SentRequest = {
   ...PERTE,
   number: "2026-1122-00043",
   motif: motif("inscription.premier_permis"),
-  step1: step1(["B"]),
+  step1: sampleStep1(["B"]),
   pieces: [...PERTE.pieces.slice(0, 2), piece("assr", [{ name: "assr2.png", pages: 1 }])],
   stampNumber: undefined,
 };
 
-const INSCRIPTION_A: SentRequest = { ...INSCRIPTION_B, number: "2026-1122-00044", step1: step1(["A1"]) };
+const INSCRIPTION_A: SentRequest = { ...INSCRIPTION_B, number: "2026-1122-00044", step1: sampleStep1(["A1"]) };
 
 /** Many uploaded files: the récapitulatif needs a second page. */
 const LONG: SentRequest = {
@@ -349,7 +316,7 @@ const pagesOf = (pdf: Uint8Array) =>
 describe("attestationInscription (attestation d'inscription au permis de conduire)", () => {
   const request: SentRequest = {
     ...INSCRIPTION_B,
-    step1: { ...step1(["B", "A1"]), conduiteAccompagnee: true },
+    step1: { ...sampleStep1(["B", "A1"]), conduiteAccompagnee: true },
   };
 
   it("is one A4 sheet recto/verso: the NEPH, the candidate, the categories, the préfecture and the day on the recto", async () => {
@@ -418,7 +385,7 @@ describe("attestationInscription (attestation d'inscription au permis de conduir
       {
         ...request,
         pour: "mineur",
-        step1: { ...step1(["AM", "A1", "A2", "A", "B1", "B", "BE", "C1", "C1E", "C", "CE", "D1", "D1E", "D", "DE"]), categoriesDetenues: ["AM", "A1"], conduiteAccompagnee: true },
+        step1: { ...sampleStep1(["AM", "A1", "A2", "A", "B1", "B", "BE", "C1", "C1E", "C", "CE", "D1", "D1E", "D", "DE"]), categoriesDetenues: ["AM", "A1"], conduiteAccompagnee: true },
         etatCivil: {
           ...PERTE.etatCivil!,
           nomNaissance: "Ä".repeat(80),
@@ -453,7 +420,7 @@ describe("attestationInscription (attestation d'inscription au permis de conduir
 });
 
 describe("attestationDroits (attestation de droits à conduire)", () => {
-  const request: SentRequest = { ...PERTE, step1: { ...step1(["B", "A2"]), numeroPermis: "AB12345678" } };
+  const request: SentRequest = { ...PERTE, step1: { ...sampleStep1(["B", "A2"]), numeroPermis: "AB12345678" } };
 
   it("is an A4 page with the holder, the categories held, the request's number and how long it is valid", async () => {
     const pdf = await attestationDroits(request, VALIDATED_AT);
@@ -488,7 +455,7 @@ describe("attestationDroits (attestation de droits à conduire)", () => {
   });
 
   it("says where the categories are known from when the request gives none, and fits a theft", async () => {
-    const text = flat(textOf(await attestationDroits({ ...PERTE, motif: motif("fabrication.vol"), step1: step1([]) }, VALIDATED_AT)));
+    const text = flat(textOf(await attestationDroits({ ...PERTE, motif: motif("fabrication.vol"), step1: sampleStep1([]) }, VALIDATED_AT)));
     expect(text).toContain("Catégorie(s) de permis détenue(s) : celles du permis de conduire perdu, inscrites au fichier national des permis de conduire");
     expect(text).toContain("à la suite du vol de son permis de conduire");
     expect(text).not.toContain("Numéro du permis de conduire perdu");
@@ -511,7 +478,7 @@ describe("attestationDepot (attestation de dépôt d'une demande de permis inter
     ...PERTE,
     number: "2026-1122-00046",
     motif: motif("permis_international"),
-    step1: { ...step1([]), numeroPermis: "AB12345678" },
+    step1: { ...sampleStep1([]), numeroPermis: "AB12345678" },
     stampNumber: undefined,
   };
 

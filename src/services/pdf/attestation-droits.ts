@@ -1,14 +1,12 @@
 import { addMonths, formatCalendarDate, formatDate, parisDate } from "../../domain/dates.ts";
 import {
-  addressText,
+  attestationSection,
   BLUE,
-  documentTitle,
-  etatCivilRows,
+  documentHeader,
   Flow,
-  footers,
-  letterhead,
+  identityRows,
   newDocument,
-  rows,
+  requestFooters,
   save,
   sectionTitle,
   signatureBlock,
@@ -62,25 +60,7 @@ export async function attestationDroits(request: SentRequest, validatedAt: Date)
   const until = formatCalendarDate(addMonths(parisDate(validatedAt), DROITS_VALIDITY_MONTHS));
   const flow = new Flow(doc);
 
-  letterhead(flow, fonts);
-  documentTitle(flow, fonts, DROITS_TITLE);
-  flow.paragraph(
-    [
-      { text: "Numéro de demande :", font: regular },
-      { text: ` ${request.number}`, font: bold },
-    ],
-    11,
-    16,
-  );
-  flow.paragraph(
-    [
-      { text: "Attestation délivrée le", font: regular },
-      { text: ` ${formatDate(validatedAt)}`, font: bold },
-    ],
-    11,
-    16,
-    { after: 6 },
-  );
+  documentHeader(flow, fonts, DROITS_TITLE, request.number, { label: "Attestation délivrée le", date: formatDate(validatedAt) }, 6);
   flow.paragraph(
     [
       {
@@ -92,10 +72,8 @@ export async function attestationDroits(request: SentRequest, validatedAt: Date)
     14,
   );
 
-  sectionTitle(flow, fonts, "Titulaire");
-  rows(flow, fonts, [...etatCivilRows(request), ...(request.adresse ? [{ label: "Adresse", value: addressText(request) }] : [])], 9.5, 12.5);
-  sectionTitle(flow, fonts, "Droits à conduire");
-  rows(flow, fonts, rightsRows(request), 9.5, 12.5);
+  attestationSection(flow, fonts, "Titulaire", identityRows(request));
+  attestationSection(flow, fonts, "Droits à conduire", rightsRows(request));
 
   sectionTitle(flow, fonts, "Validité");
   for (const text of [
@@ -108,6 +86,6 @@ export async function attestationDroits(request: SentRequest, validatedAt: Date)
   flow.paragraph([{ text: `Valable jusqu'au ${until}`, font: bold, color: BLUE }], 12, 17);
 
   signatureBlock(flow, fonts, request, validatedAt);
-  footers(flow.pages, regular, (i, total) => `${DROITS_TITLE} — demande n° ${request.number} — page ${i + 1}/${total}`);
+  requestFooters(flow, fonts, request.number, DROITS_TITLE);
   return save(doc);
 }

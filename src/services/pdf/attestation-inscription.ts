@@ -2,16 +2,16 @@ import { formatDate } from "../../domain/dates.ts";
 import { displayNeph } from "../../domain/request/neph.ts";
 import {
   addressText,
-  CONTENT_WIDTH,
+  attestationSection,
   documentTitle,
   etatCivilRows,
   Flow,
   footers,
+  framedParagraphs,
   fullName,
   GREY,
   letterhead,
   newDocument,
-  rows,
   save,
   sectionTitle,
   signatureBlock,
@@ -73,18 +73,14 @@ export async function attestationInscription(request: SentRequest, neph: string,
   letterhead(flow, fonts);
   documentTitle(flow, fonts, INSCRIPTION_TITLE);
   flow.paragraph([{ text: "Équivalent du Cerfa réf. 02 — à imprimer en recto/verso sur une seule feuille", font: regular, color: GREY }], 9.5, 13, { after: 6 });
-  const top = flow.y;
-  flow.y -= 4;
-  flow.paragraph([{ text: "Numéro d'enregistrement préfectoral harmonisé (NEPH)", font: regular }], 10, 14, { indent: 8, width: CONTENT_WIDTH - 16 });
-  flow.paragraph([{ text: shownNeph, font: bold }], 18, 24, { indent: 8, width: CONTENT_WIDTH - 16 });
-  flow.frame(top);
+  framedParagraphs(flow, [
+    { runs: [{ text: "Numéro d'enregistrement préfectoral harmonisé (NEPH)", font: regular }], size: 10, leading: 14 },
+    { runs: [{ text: shownNeph, font: bold }], size: 18, leading: 24 },
+  ]);
 
-  sectionTitle(flow, fonts, "Inscription");
-  rows(flow, fonts, inscriptionRows(request, validatedAt), 9.5, 12.5);
-  sectionTitle(flow, fonts, "État civil du candidat");
-  rows(flow, fonts, etatCivilRows(request), 9.5, 12.5);
-  sectionTitle(flow, fonts, "Adresse du candidat");
-  rows(flow, fonts, [{ label: "Adresse", value: addressText(request) }], 9.5, 12.5);
+  attestationSection(flow, fonts, "Inscription", inscriptionRows(request, validatedAt));
+  attestationSection(flow, fonts, "État civil du candidat", etatCivilRows(request));
+  attestationSection(flow, fonts, "Adresse du candidat", [{ label: "Adresse", value: addressText(request) }]);
   signatureBlock(flow, fonts, request, validatedAt);
 
   // Verso: always a page of its own, so that the sheet prints recto/verso.

@@ -447,6 +447,74 @@ export function footers(pages: readonly PDFPage[], font: PDFFont, text: (index: 
   });
 }
 
+/** "<title> — demande n° … — page 1/2" on every page, or "Demande n° … — page 1/2" without a title. */
+export function requestFooters(flow: Flow, fonts: Fonts, number: string, title?: string): void {
+  const prefix = title ? `${title} — demande n° ${number}` : `Demande n° ${number}`;
+  footers(flow.pages, fonts.regular, (i, total) => `${prefix} — page ${i + 1}/${total}`);
+}
+
+/** The line dating a document, under its number: `label` then the date in bold, then `note`. */
+export interface Dating {
+  label: string;
+  date: string;
+  note?: string;
+}
+
+/** "<label> le 22/11/2026 à 10:15 (heure de Paris)": the sending of the request. */
+export function deposited(label: string, sentAt: Date): Dating {
+  return { label, date: depositDate(sentAt), note: " (heure de Paris)" };
+}
+
+/**
+ * The top of a document's first page: the letterhead, the title, "Numéro de demande : …" and
+ * the line dating the document, `after` points above what follows.
+ */
+export function documentHeader(flow: Flow, fonts: Fonts, title: string, number: string, dating: Dating, after: number): void {
+  const { regular, bold } = fonts;
+  letterhead(flow, fonts);
+  documentTitle(flow, fonts, title);
+  flow.paragraph(
+    [
+      { text: "Numéro de demande :", font: regular },
+      { text: ` ${number}`, font: bold },
+    ],
+    11,
+    16,
+  );
+  flow.paragraph(
+    [{ text: dating.label, font: regular }, { text: ` ${dating.date}`, font: bold }, ...(dating.note ? [{ text: dating.note, font: regular }] : [])],
+    11,
+    16,
+    { after },
+  );
+}
+
+/** A section of an attestation: its title, then its rows (a little larger than the récapitulatif's). */
+export function attestationSection(flow: Flow, fonts: Fonts, title: string, list: readonly Row[]): void {
+  sectionTitle(flow, fonts, title);
+  rows(flow, fonts, list, 9.5, 12.5);
+}
+
+export interface Paragraph {
+  runs: Run[];
+  size: number;
+  leading: number;
+}
+
+/** Paragraphs set inside a frame across the content width (a notice, the NEPH). */
+export function framedParagraphs(flow: Flow, paragraphs: readonly Paragraph[]): void {
+  const top = flow.y;
+  flow.y -= 4;
+  for (const p of paragraphs) flow.paragraph(p.runs, p.size, p.leading, { indent: 8, width: CONTENT_WIDTH - 16 });
+  flow.frame(top);
+}
+
+/** The notes closing a document, in bold. */
+export function closingNotes(flow: Flow, fonts: Fonts, notes: readonly string[]): void {
+  flow.y -= 12;
+  for (const text of notes) flow.paragraph([{ text, font: fonts.bold }], 9.5, 13, { after: 3 });
+}
+
 export interface Column {
   title: string;
   /** Share of the content width (the shares of a table add up to 1). */
@@ -495,6 +563,17 @@ export function etatCivilRows(request: SentRequest): Row[] {
 /** "12 bis rue de l'Œuvre, Bâtiment …, 29000 QUIMPER", or "" without an address. */
 export function addressText(request: SentRequest): string {
   return request.adresse ? addressLines(request.adresse).join(", ") : "";
+}
+
+/** The person's état civil then, with an address, "Adresse" (and the préfecture when `prefecture` is set). */
+export function identityRows(request: SentRequest, options: { prefecture?: boolean } = {}): Row[] {
+  const adresse = request.adresse;
+  if (!adresse) return etatCivilRows(request);
+  return [
+    ...etatCivilRows(request),
+    { label: "Adresse", value: addressText(request) },
+    ...(options.prefecture ? [{ label: "Préfecture de rattachement", value: adresse.prefecture.label }] : []),
+  ];
 }
 
 /** "Hélène Zoë ŁASKI-DUPRÉ": first names then the birth name (the usage name in brackets). */

@@ -1,5 +1,5 @@
 import { summarize, type RequestContent } from "../../domain/request/summary.ts";
-import { depositDate, documentTitle, Flow, footers, letterhead, newDocument, rows, save, sectionTitle, type SentRequest } from "./layout.ts";
+import { closingNotes, deposited, documentHeader, Flow, newDocument, requestFooters, rows, save, sectionTitle, type SentRequest } from "./layout.ts";
 
 /**
  * The "Récépissé de dépôt" of a sent request (SPEC §3 step 7, §4; seed 002), with everything the
@@ -25,38 +25,15 @@ function receiptNotes(request: RequestContent): string[] {
 /** "Récépissé de dépôt" of a sent request: A4, French. */
 export async function receiptPdf(request: SentRequest): Promise<Uint8Array> {
   const { doc, fonts } = await newDocument(RECEIPT_TITLE, { number: request.number, date: request.sentAt });
-  const { regular, bold } = fonts;
   const flow = new Flow(doc);
 
-  letterhead(flow, fonts);
-  documentTitle(flow, fonts, RECEIPT_TITLE);
-  flow.paragraph(
-    [
-      { text: "Numéro de demande :", font: regular },
-      { text: ` ${request.number}`, font: bold },
-    ],
-    11,
-    16,
-  );
-  flow.paragraph(
-    [
-      { text: "Demande déposée", font: regular },
-      { text: ` ${depositDate(request.sentAt)}`, font: bold },
-      { text: " (heure de Paris)", font: regular },
-    ],
-    11,
-    16,
-    { after: 4 },
-  );
-
+  documentHeader(flow, fonts, RECEIPT_TITLE, request.number, deposited("Demande déposée", request.sentAt), 4);
   for (const section of summarize(request)) {
     sectionTitle(flow, fonts, section.title);
     rows(flow, fonts, section.rows);
   }
+  closingNotes(flow, fonts, receiptNotes(request));
 
-  flow.y -= 12;
-  for (const note of receiptNotes(request)) flow.paragraph([{ text: note, font: bold }], 9.5, 13, { after: 3 });
-
-  footers(flow.pages, regular, (i, total) => `Demande n° ${request.number} — page ${i + 1}/${total}`);
+  requestFooters(flow, fonts, request.number);
   return save(doc);
 }

@@ -5,7 +5,7 @@ import { isRequestState, userActions, type UserAction } from "../../domain/reque
 import { stateLabel } from "../../services/requests/index.ts";
 import { pageContext, sendPage } from "../http.ts";
 import { requireSignedIn, SESSION_COOKIE } from "../security/session.ts";
-import { AccountHomePage, TrackRequestPage, type RequestRow as RequestLine } from "../views/pages/account.tsx";
+import { AccountHomePage, TrackRequestPage, type RequestRow as RequestLine } from "./views/account.tsx";
 import type { WebDeps } from "../deps.ts";
 
 /** The links of the table's "Actions" column for each user action ("Renvoyer ma demande" is on the request's page, with the version shown). */

@@ -24,7 +24,7 @@ import {
   SignupPage,
   SignupSentPage,
   type SigninNotice,
-} from "../views/pages/auth.tsx";
+} from "./views/auth.tsx";
 import type { WebDeps } from "../deps.ts";
 
 /** SPEC §2: sign-in and sign-out, account creation and activation, forgotten identifier and password. */

@@ -1,7 +1,7 @@
 import type { FastifyInstance } from "fastify";
 import { WINDOW_DAYS } from "../../services/processing-times.ts";
 import { pageContext, sendPage } from "../http.ts";
-import { DelaisPage } from "../views/pages/delais.tsx";
+import { DelaisPage } from "./views/delais.tsx";
 import type { WebDeps } from "../deps.ts";
 
 /** Public: processing times per service instructeur. */

@@ -1,7 +1,7 @@
 import type { FastifyInstance } from "fastify";
 import { pageContext, sendPage } from "../http.ts";
 import { startSignedInSession } from "../security/session.ts";
-import { MessagePage } from "../views/pages/auth.tsx";
+import { MessagePage } from "./views/auth.tsx";
 import type { WebDeps } from "../deps.ts";
 
 /** FranceConnect sign-in and one-click account creation (SPEC §2). */

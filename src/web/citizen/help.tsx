@@ -3,7 +3,7 @@ import { motifInfo } from "../../domain/request/motifs.ts";
 import type { WebDeps } from "../deps.ts";
 import { pageContext, sendPage } from "../http.ts";
 import type { PageContext } from "../views/layout.tsx";
-import { DemarchePiecesPage, PiecesIndexPage } from "../views/pages/help/pieces.tsx";
+import { DemarchePiecesPage, PiecesIndexPage } from "./views/help/pieces.tsx";
 import {
   AssistanceHelpPage,
   CivilStatusHelpPage,
@@ -15,8 +15,8 @@ import {
   PhotoHelpPage,
   ScanHelpPage,
   StampHelpPage,
-} from "../views/pages/help/topics.tsx";
-import type { HelpPath } from "../views/pages/help/frame.tsx";
+} from "./views/help/topics.tsx";
+import type { HelpPath } from "./views/help/frame.tsx";
 import type { VNode } from "preact";
 
 /** The "Aide" section: public pages, linked from every page's header and from the steps where they matter. */

@@ -2,7 +2,7 @@ import type { FastifyInstance, FastifyReply } from "fastify";
 import { checkDatabase } from "../../services/health.ts";
 import type { MediaResult } from "../../services/captcha.ts";
 import { pageContext, sendPage } from "../http.ts";
-import { HomePage, LEGAL_PAGES, LegalPage } from "../views/pages/public.tsx";
+import { HomePage, LEGAL_PAGES, LegalPage } from "./views/public.tsx";
 import type { WebDeps } from "../deps.ts";
 
 /** The landing page and the legal pages. */

@@ -34,15 +34,15 @@ import { formInput, pageContext, sendPage } from "../http.ts";
 import { verifyMultipartCsrf } from "../security/csrf.ts";
 import { uuidParams } from "../security/ids.ts";
 import { requireSignedIn } from "../security/session.ts";
-import { CompletionPage, DeleteDraftPage, RequestPage, type RequestLife } from "../views/pages/requests.tsx";
-import { DemarcheStartPage, MotifChoicePage } from "../views/pages/wizard/motif.tsx";
-import { Step1Page } from "../views/pages/wizard/step1.tsx";
-import { Step2Page } from "../views/pages/wizard/step2.tsx";
-import { Step3Page } from "../views/pages/wizard/step3.tsx";
-import { Step4Page } from "../views/pages/wizard/step4.tsx";
-import { Step5Page, type ScanView } from "../views/pages/wizard/step5.tsx";
-import { Step6Page } from "../views/pages/wizard/step6.tsx";
-import { Step7Page } from "../views/pages/wizard/step7.tsx";
+import { CompletionPage, DeleteDraftPage, RequestPage, type RequestLife } from "./views/requests.tsx";
+import { DemarcheStartPage, MotifChoicePage } from "./views/wizard/motif.tsx";
+import { Step1Page } from "./views/wizard/step1.tsx";
+import { Step2Page } from "./views/wizard/step2.tsx";
+import { Step3Page } from "./views/wizard/step3.tsx";
+import { Step4Page } from "./views/wizard/step4.tsx";
+import { Step5Page, type ScanView } from "./views/wizard/step5.tsx";
+import { Step6Page } from "./views/wizard/step6.tsx";
+import { Step7Page } from "./views/wizard/step7.tsx";
 import { CompletionMode, type MultiValues } from "../views/wizard-parts.tsx";
 
 declare module "fastify" {

@@ -2,7 +2,7 @@ import type { FastifyInstance } from "fastify";
 import { pageContext, sendPage } from "../http.ts";
 import { demoPhotoCode, demoStamp } from "../../services/demo.ts";
 import { LocalStampService } from "../../services/stamps.ts";
-import { DevMailboxPage, DevMailPage, DevSmsPage, DevToolsPage } from "../views/pages/dev.tsx";
+import { DevMailboxPage, DevMailPage, DevSmsPage, DevToolsPage } from "./views.tsx";
 import type { WebDeps } from "../deps.ts";
 
 /** Development only (never registered in production): the mails and SMS of the outbox, readable in the browser. */

@@ -1,7 +1,7 @@
-import type { OutboxMessage } from "../../../db/repositories/outbox.ts";
-import { Alert, Csrf } from "../components.tsx";
-import { formatDateTime } from "../../../domain/dates.ts";
-import { Layout, type PageContext } from "../layout.tsx";
+import type { OutboxMessage } from "../../db/repositories/outbox.ts";
+import { Alert, Csrf } from "../views/components.tsx";
+import { formatDateTime } from "../../domain/dates.ts";
+import { Layout, type PageContext } from "../views/layout.tsx";
 
 /** Development only: the mails the service would have sent (no SMTP_URL configured). */
 export function DevMailboxPage({ ctx, messages }: { ctx: PageContext; messages: OutboxMessage[] }) {

@@ -4,7 +4,7 @@ import { waitInFrench } from "../../domain/throttle.ts";
 import { searchPhotographers } from "../../services/photographers.ts";
 import type { WebDeps } from "../deps.ts";
 import { pageContext, sendPage } from "../http.ts";
-import { PhotographersPage } from "../views/pages/photographers.tsx";
+import { PhotographersPage } from "./views/photographers.tsx";
 
 /** The public list of approved photographers and booths, searchable by commune or postcode: those of the commune first, then of its département. */
 export async function photographerPages(app: FastifyInstance, deps: WebDeps) {

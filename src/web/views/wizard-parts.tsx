@@ -6,7 +6,7 @@ import { Alert, Csrf, ErrorSummary, Messages, RequiredMark, RequiredNotice, type
 import { Layout, type PageContext } from "./layout.tsx";
 
 /**
- * Shared pieces of the wizard's pages (src/web/views/pages/wizard/). The 7 steps of "Faire une nouvelle demande" (SPEC §3), labels verbatim. Each step is one
+ * Shared pieces of the wizard's pages (src/web/citizen/views/wizard/). The 7 steps of "Faire une nouvelle demande" (SPEC §3), labels verbatim. Each step is one
  * server-rendered form; every field keeps what was typed, errors are listed at the top and
  * beside each field.
  */

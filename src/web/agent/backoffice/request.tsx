@@ -2,7 +2,7 @@ import type { ComponentChildren } from "preact";
 import type { AgentActor } from "../../../domain/actors.ts";
 import { formatDateTime } from "../../../domain/dates.ts";
 import type { RawInput } from "../../../domain/forms.ts";
-import { IMAGE_REJECTION_MOTIVES, INSTRUCTION_REJECTION_MOTIVES, motiveLabel, MOTIVE_MESSAGE_MAX_LENGTH } from "../../../domain/request/motives.ts";
+import { IMAGE_REJECTION_MOTIVES, INSTRUCTION_REJECTION_MOTIVES, motiveLabel, MOTIVE_MESSAGE_MAX_LENGTH, type Motive } from "../../../domain/request/motives.ts";
 import { displayNeph } from "../../../domain/request/neph.ts";
 import { queueOf } from "../../../domain/request/queues.ts";
 import { REQUEST_STATES } from "../../../domain/request/state.ts";
@@ -75,6 +75,64 @@ function Button({ children, secondary }: { children: ComponentChildren; secondar
     <button type="submit" class={cx("fr-btn", secondary && "fr-btn--secondary")}>
       {children}
     </button>
+  );
+}
+
+type Rejection = "rejeter_images" | "rejeter";
+
+/** What differs between the two rejections' forms (images, instruction). */
+const REJECTION_FORMS: Record<Rejection, { id: string; title: string; motives: readonly Motive[]; fields: { motive: string; message: string }; hint: string; messageRequired: boolean; submit: string }> = {
+  rejeter_images: {
+    id: "rejeter-images",
+    title: "Rejeter les images",
+    motives: IMAGE_REJECTION_MOTIVES,
+    fields: { motive: ACTION_FIELDS.imagesMotive, message: ACTION_FIELDS.imagesMessage },
+    hint: "Ce que l'usager doit refaire. Il le lit dans le courriel et sur la page de sa demande.",
+    messageRequired: true,
+    submit: "Rejeter les images",
+  },
+  rejeter: {
+    id: "rejeter",
+    title: "Rejet par l'instruction",
+    motives: INSTRUCTION_REJECTION_MOTIVES,
+    fields: { motive: ACTION_FIELDS.motive, message: ACTION_FIELDS.message },
+    hint: "Facultatif, sauf pour « Autre motif ». L'usager le lit une fois connecté.",
+    messageRequired: false,
+    submit: "Rejeter la demande",
+  },
+};
+
+/** A rejection's form: a motive and a message to the user; `failed` holds what was typed and the errors when it was refused. */
+function RejectionForm({ rejection, action, csrfToken, version, failed }: { rejection: Rejection; action: string; csrfToken: string; version: number; failed: RequestPageProps["failed"] }) {
+  const form = REJECTION_FORMS[rejection];
+  const titleId = `${form.id}-titre`;
+  return (
+    <ActionForm id={form.id} action={action} csrfToken={csrfToken} version={version} labelledBy={titleId}>
+      <h3 class="fr-h5 fr-mt-4w" id={titleId}>
+        {form.title}
+      </h3>
+      <Select
+        name="motif"
+        id={form.fields.motive}
+        label="Motif du rejet"
+        required
+        placeholder="Choisir un motif"
+        options={form.motives.map((m) => ({ value: m.code, label: m.label }))}
+        values={{ motif: str(failed?.values, "motif") }}
+        errors={{ motif: failed?.errors[form.fields.motive] }}
+      />
+      <Textarea
+        id={form.fields.message}
+        name="message"
+        label="Message à l'usager"
+        hint={form.hint}
+        required={form.messageRequired}
+        maxLength={MOTIVE_MESSAGE_MAX_LENGTH}
+        value={str(failed?.values, "message")}
+        error={failed?.errors[form.fields.message]}
+      />
+      <Button secondary>{form.submit}</Button>
+    </ActionForm>
   );
 }
 
@@ -207,8 +265,6 @@ function Actions(p: RequestPageProps & { base: string; failedFor: (action: strin
   }
   const version = file.row.version;
   const action = (name: AgentAction) => `${p.base}/actions/${name}`;
-  const rejectImages = p.failedFor("rejeter_images");
-  const reject = p.failedFor("rejeter");
   const complement = p.failedFor("demander_complement");
   return (
     <section aria-labelledby="actions-titre" class="fr-mt-4w">
@@ -222,32 +278,7 @@ function Actions(p: RequestPageProps & { base: string; failedFor: (action: strin
         </ActionForm>
       )}
       {actions.includes("rejeter_images") && (
-        <ActionForm id="rejeter-images" action={action("rejeter_images")} csrfToken={p.csrfToken} version={version} labelledBy="rejeter-images-titre">
-          <h3 class="fr-h5 fr-mt-4w" id="rejeter-images-titre">
-            Rejeter les images
-          </h3>
-          <Select
-            name="motif"
-            id={ACTION_FIELDS.imagesMotive}
-            label="Motif du rejet"
-            required
-            placeholder="Choisir un motif"
-            options={IMAGE_REJECTION_MOTIVES.map((m) => ({ value: m.code, label: m.label }))}
-            values={{ motif: str(rejectImages?.values, "motif") }}
-            errors={{ motif: rejectImages?.errors[ACTION_FIELDS.imagesMotive] }}
-          />
-          <Textarea
-            id={ACTION_FIELDS.imagesMessage}
-            name="message"
-            label="Message à l'usager"
-            hint="Ce que l'usager doit refaire. Il le lit dans le courriel et sur la page de sa demande."
-            required
-            maxLength={MOTIVE_MESSAGE_MAX_LENGTH}
-            value={str(rejectImages?.values, "message")}
-            error={rejectImages?.errors[ACTION_FIELDS.imagesMessage]}
-          />
-          <Button secondary>Rejeter les images</Button>
-        </ActionForm>
+        <RejectionForm rejection="rejeter_images" action={action("rejeter_images")} csrfToken={p.csrfToken} version={version} failed={p.failedFor("rejeter_images")} />
       )}
       {actions.includes("valider") && (
         <ActionForm id="valider" action={action("valider")} csrfToken={p.csrfToken} version={version}>
@@ -292,31 +323,7 @@ function Actions(p: RequestPageProps & { base: string; failedFor: (action: strin
         </ActionForm>
       )}
       {actions.includes("rejeter") && (
-        <ActionForm id="rejeter" action={action("rejeter")} csrfToken={p.csrfToken} version={version} labelledBy="rejeter-titre">
-          <h3 class="fr-h5 fr-mt-4w" id="rejeter-titre">
-            Rejet par l'instruction
-          </h3>
-          <Select
-            name="motif"
-            id={ACTION_FIELDS.motive}
-            label="Motif du rejet"
-            required
-            placeholder="Choisir un motif"
-            options={INSTRUCTION_REJECTION_MOTIVES.map((m) => ({ value: m.code, label: m.label }))}
-            values={{ motif: str(reject?.values, "motif") }}
-            errors={{ motif: reject?.errors[ACTION_FIELDS.motive] }}
-          />
-          <Textarea
-            id={ACTION_FIELDS.message}
-            name="message"
-            label="Message à l'usager"
-            hint="Facultatif, sauf pour « Autre motif ». L'usager le lit une fois connecté."
-            maxLength={MOTIVE_MESSAGE_MAX_LENGTH}
-            value={str(reject?.values, "message")}
-            error={reject?.errors[ACTION_FIELDS.message]}
-          />
-          <Button secondary>Rejeter la demande</Button>
-        </ActionForm>
+        <RejectionForm rejection="rejeter" action={action("rejeter")} csrfToken={p.csrfToken} version={version} failed={p.failedFor("rejeter")} />
       )}
     </section>
   );

@@ -1,5 +1,5 @@
-import { Alert, ErrorSummary, Input, Table } from "../components.tsx";
-import { Layout, type PageContext } from "../layout.tsx";
+import { Alert, ErrorSummary, Input, Table } from "../../views/components.tsx";
+import { Layout, type PageContext } from "../../views/layout.tsx";
 import { formatDateTime } from "../../../domain/dates.ts";
 
 /** The account home (SPEC §2): notifications, "MON ESPACE CONDUCTEUR", "MES DEMANDES EN COURS". */

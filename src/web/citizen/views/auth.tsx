@@ -18,8 +18,8 @@ import {
   SubmitButton,
   type Errors,
   type Values,
-} from "../components.tsx";
-import { Layout, type PageContext } from "../layout.tsx";
+} from "../../views/components.tsx";
+import { Layout, type PageContext } from "../../views/layout.tsx";
 import { IMAGE_HEIGHT, IMAGE_WIDTH } from "../../../services/captcha-media.ts";
 import { addStaticRoot, asset } from "../../static.ts";
 

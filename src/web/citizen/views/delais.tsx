@@ -1,8 +1,8 @@
 import { formatDate } from "../../../domain/dates.ts";
 import { formatDays } from "../../../domain/request/processing-times.ts";
 import type { ProcessingTimesReport } from "../../../services/processing-times.ts";
-import { Table } from "../components.tsx";
-import { Layout, type PageContext } from "../layout.tsx";
+import { Table } from "../../views/components.tsx";
+import { Layout, type PageContext } from "../../views/layout.tsx";
 
 /** Public: "Délais de traitement" per service instructeur (issue 9 §6). */
 export function DelaisPage({ ctx, report, windowDays }: { ctx: PageContext; report: ProcessingTimesReport; windowDays: number }) {

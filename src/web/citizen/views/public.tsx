@@ -1,5 +1,5 @@
 import type { ComponentChildren } from "preact";
-import { Layout, type PageContext } from "../layout.tsx";
+import { Layout, type PageContext } from "../../views/layout.tsx";
 
 /** Public pages: the landing page, legal pages and error pages. */
 export function HomePage({ ctx }: { ctx: PageContext }) {

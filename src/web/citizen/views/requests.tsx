@@ -1,9 +1,9 @@
 import type { RequestState, UserAction } from "../../../domain/request/state.ts";
 import type { SummarySection } from "../../../domain/request/summary.ts";
-import { Alert, Csrf, ErrorSummary, type Errors } from "../components.tsx";
+import { Alert, Csrf, ErrorSummary, type Errors } from "../../views/components.tsx";
 import { formatDate, formatDateTime } from "../../../domain/dates.ts";
-import { Layout, type PageContext } from "../layout.tsx";
-import { SummarySections } from "../wizard-parts.tsx";
+import { Layout, type PageContext } from "../../views/layout.tsx";
+import { SummarySections } from "../../views/wizard-parts.tsx";
 import { FileList, UploadField, type PieceView } from "./wizard/step5.tsx";
 
 /** A line of the request's history as the user reads it. */

@@ -1,6 +1,6 @@
 import type { PhotographerSearch, Proximity } from "../../../services/photographers.ts";
-import { Table } from "../components.tsx";
-import { Layout, type PageContext } from "../layout.tsx";
+import { Table } from "../../views/components.tsx";
+import { Layout, type PageContext } from "../../views/layout.tsx";
 
 const PROXIMITY: Record<Proximity, string> = { commune: "Dans la commune", departement: "Dans le département", autre: "Ailleurs" };
 

@@ -1,5 +1,5 @@
 import type { ComponentChildren } from "preact";
-import { Layout, type PageContext } from "../../layout.tsx";
+import { Layout, type PageContext } from "../../../views/layout.tsx";
 
 /** The help pages: their address, title and one-line summary (the index and the "Autres pages d'aide" menu). */
 export const HELP_PAGES = [

@@ -1,7 +1,7 @@
 import { MOTIFS, type MotifInfo } from "../../../../domain/request/motifs.ts";
 import { requiredPieces, type RequestFacts, type RequiredPiece } from "../../../../domain/request/pieces.ts";
 import { factsOf } from "../../../../domain/request/wizard.ts";
-import type { PageContext } from "../../layout.tsx";
+import type { PageContext } from "../../../views/layout.tsx";
 import { HelpFrame } from "./frame.tsx";
 
 /**

@@ -1,6 +1,6 @@
 import { REQUEST_STATES, type RequestState } from "../../../../domain/request/state.ts";
 import { PIECE_TYPES } from "../../../../domain/request/pieces.ts";
-import type { PageContext } from "../../layout.tsx";
+import type { PageContext } from "../../../views/layout.tsx";
 import { External, HELP_PAGES, HelpFrame } from "./frame.tsx";
 
 /**

@@ -1,8 +1,8 @@
-import { Alert, Csrf, ErrorSummary, Input, RadioGroup, RequiredNotice, type Errors } from "../../components.tsx";
+import { Alert, Csrf, ErrorSummary, Input, RadioGroup, RequiredNotice, type Errors } from "../../../views/components.tsx";
 import { BENEFICIAIRES, DEMARCHES, EXAM_TYPES, FABRICATION_REASONS, INSCRIPTION_TYPES, MOTIF_GROUPS, POUR, TRAININGS, type Demarche } from "../../../../domain/request/motifs.ts";
 import { OUI_NON } from "../../../../domain/request/steps.ts";
-import { Layout, type PageContext } from "../../layout.tsx";
-import { AM_GROUPS, hasErrors, Reveal, single, Stepper, WITH_PRECISIONS, type MultiValues } from "../../wizard-parts.tsx";
+import { Layout, type PageContext } from "../../../views/layout.tsx";
+import { AM_GROUPS, hasErrors, Reveal, single, Stepper, WITH_PRECISIONS, type MultiValues } from "../../../views/wizard-parts.tsx";
 
 export function MotifChoicePage(p: { ctx: PageContext; professional: boolean; errors?: Errors; values?: MultiValues; /** Too many drafts already (helper "clamav"'s quotas). */ quota?: string | undefined }) {
   const v = single(p.values ?? {});

@@ -2,9 +2,9 @@ import { CATEGORIES } from "../../../../domain/request/categories.ts";
 import { MAX_ERROR_DESCRIPTION } from "../../../../domain/request/correction.ts";
 import type { MotifInfo } from "../../../../domain/request/motifs.ts";
 import { CORRECTION_ERRORS, DECLARATIONS, FORMATIONS_COMPLEMENTAIRES, OUI_NON, step1Questions } from "../../../../domain/request/steps.ts";
-import { Alert, Input, Messages, RadioGroup, RequiredMark, type Errors } from "../../components.tsx";
-import type { PageContext } from "../../layout.tsx";
-import { CheckboxGroup, list, single, StepForm, WizardFrame, type MultiValues } from "../../wizard-parts.tsx";
+import { Alert, Input, Messages, RadioGroup, RequiredMark, type Errors } from "../../../views/components.tsx";
+import type { PageContext } from "../../../views/layout.tsx";
+import { CheckboxGroup, list, single, StepForm, WizardFrame, type MultiValues } from "../../../views/wizard-parts.tsx";
 
 export function Step1Page(p: { ctx: PageContext; requestId: string; motif: MotifInfo; pourLabel: string; errors?: Errors; values: MultiValues; notice?: string | undefined; correction?: { numeroPermis: string; demandeInitiale: string; dateReception: string } | undefined }) {
   const q = step1Questions(p.motif);

@@ -1,7 +1,7 @@
 import { NATIONALITES, QUALITES_REPRESENTANT } from "../../../../domain/request/steps.ts";
-import { Input, RadioGroup, Select, type Errors, type Option } from "../../components.tsx";
-import type { PageContext } from "../../layout.tsx";
-import { DateFields, single, StepForm, WizardFrame, type MultiValues } from "../../wizard-parts.tsx";
+import { Input, RadioGroup, Select, type Errors, type Option } from "../../../views/components.tsx";
+import type { PageContext } from "../../../views/layout.tsx";
+import { DateFields, single, StepForm, WizardFrame, type MultiValues } from "../../../views/wizard-parts.tsx";
 
 export function Step2Page(p: {
   ctx: PageContext;

@@ -1,7 +1,7 @@
 import { EXTENSIONS, OUI_NON, TYPES_VOIE } from "../../../../domain/request/steps.ts";
-import { Alert, Input, Messages, RadioGroup, RequiredMark, Select, type Errors, type Option } from "../../components.tsx";
-import type { PageContext } from "../../layout.tsx";
-import { single, StepForm, WizardFrame, type MultiValues } from "../../wizard-parts.tsx";
+import { Alert, Input, Messages, RadioGroup, RequiredMark, Select, type Errors, type Option } from "../../../views/components.tsx";
+import type { PageContext } from "../../../views/layout.tsx";
+import { single, StepForm, WizardFrame, type MultiValues } from "../../../views/wizard-parts.tsx";
 
 export function Step3Page(p: {
   ctx: PageContext;

@@ -1,7 +1,7 @@
 import { PHOTO_OPTIONS } from "../../../../domain/request/steps.ts";
-import { Input, RadioGroup, type Errors } from "../../components.tsx";
-import type { PageContext } from "../../layout.tsx";
-import { Reveal, single, StepForm, WizardFrame, type MultiValues } from "../../wizard-parts.tsx";
+import { Input, RadioGroup, type Errors } from "../../../views/components.tsx";
+import type { PageContext } from "../../../views/layout.tsx";
+import { Reveal, single, StepForm, WizardFrame, type MultiValues } from "../../../views/wizard-parts.tsx";
 
 export function Step4Page(p: { ctx: PageContext; requestId: string; errors?: Errors; values: MultiValues; notice?: string | undefined }) {
   const v = single(p.values);

@@ -1,8 +1,8 @@
 import { MAX_PIECE_COMMENT, PIECE_TYPES, type PieceId } from "../../../../domain/request/pieces.ts";
 import { commentField } from "../../../../domain/request/steps.ts";
-import { Input, Messages, type Errors } from "../../components.tsx";
-import type { PageContext } from "../../layout.tsx";
-import { single, StepForm, WizardFrame, type MultiValues } from "../../wizard-parts.tsx";
+import { Input, Messages, type Errors } from "../../../views/components.tsx";
+import type { PageContext } from "../../../views/layout.tsx";
+import { single, StepForm, WizardFrame, type MultiValues } from "../../../views/wizard-parts.tsx";
 
 export interface PieceView {
   id: PieceId;

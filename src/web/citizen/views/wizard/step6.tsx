@@ -1,7 +1,7 @@
 import type { SummarySection } from "../../../../domain/request/summary.ts";
-import { Csrf, Messages, RequiredMark, type Errors } from "../../components.tsx";
-import type { PageContext } from "../../layout.tsx";
-import { SummarySections, WizardFrame } from "../../wizard-parts.tsx";
+import { Csrf, Messages, RequiredMark, type Errors } from "../../../views/components.tsx";
+import type { PageContext } from "../../../views/layout.tsx";
+import { SummarySections, WizardFrame } from "../../../views/wizard-parts.tsx";
 
 export function Step6Page(p: { ctx: PageContext; requestId: string; sections: SummarySection[]; errors?: Errors }) {
   return (

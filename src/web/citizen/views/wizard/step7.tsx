@@ -1,6 +1,6 @@
-import { Alert } from "../../components.tsx";
-import type { PageContext } from "../../layout.tsx";
-import { WizardFrame } from "../../wizard-parts.tsx";
+import { Alert } from "../../../views/components.tsx";
+import type { PageContext } from "../../../views/layout.tsx";
+import { WizardFrame } from "../../../views/wizard-parts.tsx";
 
 export function Step7Page(p: { ctx: PageContext; requestId: string; number: string; email: string; classicPhoto: boolean }) {
   return (
