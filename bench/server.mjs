@@ -16,6 +16,7 @@ import { loadConfig } from "../dist/config.js";
 import { insertAccount } from "../dist/db/repositories/accounts.js";
 import { countByState, findByKey, listQueue, searchByName } from "../dist/db/repositories/backoffice.js";
 import { saveDraftData } from "../dist/db/repositories/requests.js";
+import { COUNT_CAP } from "../dist/services/backoffice.js";
 import { hashSecret } from "../dist/services/passwords.js";
 import { buildApp } from "../dist/web/app.js";
 
@@ -148,7 +149,7 @@ app.post("/bench/backoffice", async (request) => {
     "recherche par NEPH": (x, i) => findByKey(x, "all", { neph: String(spread(i, [5, 8, 9])).padStart(12, "0") }),
     "recherche par nom de naissance (rare)": (x, i) => searchByName(x, "all", `NOM${(i * 7919) % 50000}`, { states: [] }, undefined, 50),
     "recherche par nom de naissance (MARTIN, 1 sur 97)": (x) => searchByName(x, "all", "MARTIN", { states: [] }, undefined, 50),
-    "compteurs des files d'un service (jusqu'à 10 000)": (x, i) => countByState(x, [svc(i)], 10_000),
+    [`compteurs des files d'un service (jusqu'à ${COUNT_CAP}, comme la page)`]: (x, i) => countByState(x, [svc(i)], COUNT_CAP),
   };
   const results = {};
   for (const [name, query] of Object.entries(queries)) {
