@@ -226,6 +226,8 @@ export const requests = pgTable(
     index("requests_queue_idx").on(t.serviceId, t.state, t.sentAt, t.id).where(sql`${t.state} <> 'brouillon'`),
     index("requests_search_name_idx").on(t.serviceId, t.searchName, t.sentAt, t.id).where(sql`${t.searchName} is not null`),
     index("requests_state_changed_idx").on(t.state, t.stateChangedAt),
+    /** A préfecture moved to another service: its requests are found by this column. */
+    index("requests_prefecture_idx").on(t.prefectureId).where(sql`${t.prefectureId} is not null`),
     index("requests_assigned_idx").on(t.assignedAgentId).where(sql`${t.assignedAgentId} is not null`),
     check(
       "requests_state_check",

@@ -142,6 +142,7 @@ CREATE UNIQUE INDEX "requests_neph_key" ON "requests" USING btree ("neph");--> s
 CREATE INDEX "requests_queue_idx" ON "requests" USING btree ("service_id","state","sent_at","id") WHERE "requests"."state" <> 'brouillon';--> statement-breakpoint
 CREATE INDEX "requests_search_name_idx" ON "requests" USING btree ("service_id","search_name","sent_at","id") WHERE "requests"."search_name" is not null;--> statement-breakpoint
 CREATE INDEX "requests_state_changed_idx" ON "requests" USING btree ("state","state_changed_at");--> statement-breakpoint
+CREATE INDEX "requests_prefecture_idx" ON "requests" USING btree ("prefecture_id") WHERE "requests"."prefecture_id" is not null;--> statement-breakpoint
 CREATE INDEX "requests_assigned_idx" ON "requests" USING btree ("assigned_agent_id") WHERE "requests"."assigned_agent_id" is not null;--> statement-breakpoint
 ALTER TABLE "requests" ADD CONSTRAINT "requests_state_check" CHECK ("requests"."state" in ('brouillon', 'envoyee', 'verification_images', 'en_instruction', 'a_completer', 'rejet_images', 'rejet_instruction', 'validee'));--> statement-breakpoint
 -- The audit log is append-only: no row is ever changed or removed.

@@ -1,6 +1,6 @@
-import { and, asc, desc, eq, isNull, lt, or, sql } from "drizzle-orm";
+import { and, asc, desc, eq, inArray, isNull, lt, or, sql } from "drizzle-orm";
 import type { Executor } from "../client.ts";
-import { agentRecoveryCodes, agentServices, agentSessions, agents, auditLog, instructionServices, servicePrefectures } from "../schema.ts";
+import { agentRecoveryCodes, agentServices, agentSessions, agents, auditLog, instructionServices, requests, servicePrefectures } from "../schema.ts";
 
 /** Agents, their services, second factor and sessions; services instructeurs; the audit log (issue 9 §2). */
 export type Agent = typeof agents.$inferSelect;
@@ -145,8 +145,25 @@ export async function insertInstructionService(db: Executor, id: string, name: s
 }
 
 /** Maps a préfecture to a service (replacing its previous service). */
-export async function mapPrefecture(db: Executor, prefectureId: string, serviceId: string): Promise<void> {
+/**
+ * Maps a préfecture to the service that instructs it. The préfecture's requests still waiting for
+ * a decision follow it (requests_prefecture_idx), released by whoever held them in the old
+ * service; decided requests stay with the service that decided them. Returns how many moved.
+ */
+export async function mapPrefecture(db: Executor, prefectureId: string, serviceId: string): Promise<number> {
   await db.insert(servicePrefectures).values({ prefectureId, serviceId }).onConflictDoUpdate({ target: servicePrefectures.prefectureId, set: { serviceId } });
+  const moved = await db
+    .update(requests)
+    .set({ serviceId, assignedAgentId: null, assignedAt: null })
+    .where(
+      and(
+        eq(requests.prefectureId, prefectureId),
+        sql`${requests.serviceId} is distinct from ${serviceId}`,
+        inArray(requests.state, ["envoyee", "verification_images", "en_instruction", "a_completer"]),
+      ),
+    )
+    .returning({ id: requests.id });
+  return moved.length;
 }
 
 export async function prefecturesOfService(db: Executor, serviceId: string): Promise<string[]> {
