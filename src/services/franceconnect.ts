@@ -1,11 +1,10 @@
-import * as oidc from "openid-client";
 import type { FranceConnectIdentity } from "./accounts.ts";
+import { OidcClient, textClaim, type OidcClientOptions, type OidcPending } from "./oidc.ts";
 
 /**
- * FranceConnect v2 (OpenID Connect): authorization-code flow with PKCE, state and nonce, level
- * `eidas1` asked for and checked in the ID token's `acr`, userinfo received as a JWT whose
- * signature is checked against the provider's published keys (as is the ID token's).
- * The provider's metadata is discovered on first use and kept.
+ * FranceConnect v2 (OpenID Connect, through ./oidc.ts): authorization-code flow with PKCE, state
+ * and nonce, level `eidas1` asked for and checked in the ID token's `acr`, userinfo received as a
+ * JWT whose signature is checked against the provider's published keys (as is the ID token's).
  */
 export const FRANCECONNECT_SCOPES = "openid given_name family_name birthdate gender birthplace birthcountry email";
 
@@ -33,114 +32,38 @@ export class FranceConnectRefused extends Error {
   }
 }
 
-export interface FranceConnectOptions {
-  issuer: string;
-  clientId: string;
-  clientSecret: string;
-  redirectUri: string;
-  postLogoutRedirectUri: string;
-  /** Plain-http issuer on the loopback (the local demonstration provider only). */
-  allowInsecure: boolean;
-}
+export type FranceConnectOptions = OidcClientOptions;
 
 /** Kept in the user's session between the redirect and the callback. */
-export interface PendingAuthorization {
-  state: string;
-  nonce: string;
-  codeVerifier: string;
-}
+export type PendingAuthorization = OidcPending;
 
-export class FranceConnect {
-  private configuration: Promise<oidc.Configuration> | undefined;
-
-  constructor(private readonly options: FranceConnectOptions) {}
-
-  get issuerOrigin(): string {
-    return new URL(this.options.issuer).origin;
-  }
-
-  private config(): Promise<oidc.Configuration> {
-    this.configuration ??= oidc
-      .discovery(
-        new URL(this.options.issuer),
-        this.options.clientId,
-        {
-          client_secret: this.options.clientSecret,
-          id_token_signed_response_alg: FRANCECONNECT_SIGNING_ALG,
-          // Userinfo must come as a JWT signed with this algorithm: plain JSON is refused.
-          userinfo_signed_response_alg: FRANCECONNECT_SIGNING_ALG,
-        },
-        oidc.ClientSecretPost(this.options.clientSecret),
-        {
-          execute: [
-            ...(this.options.allowInsecure ? [oidc.allowInsecureRequests] : []),
-            // Check the signatures of the ID token and of the userinfo JWT with the provider's JWKS.
-            oidc.enableNonRepudiationChecks,
-          ],
-        },
-      )
-      .catch((error: unknown) => {
-        this.configuration = undefined; // try discovery again next time
-        throw error;
-      });
-    return this.configuration;
-  }
-
-  async authorizationUrl(): Promise<{ url: string; pending: PendingAuthorization }> {
-    const config = await this.config();
-    const pending = { state: oidc.randomState(), nonce: oidc.randomNonce(), codeVerifier: oidc.randomPKCECodeVerifier() };
-    const url = oidc.buildAuthorizationUrl(config, {
-      redirect_uri: this.options.redirectUri,
-      scope: FRANCECONNECT_SCOPES,
-      state: pending.state,
-      nonce: pending.nonce,
-      code_challenge: await oidc.calculatePKCECodeChallenge(pending.codeVerifier),
-      code_challenge_method: "S256",
-      acr_values: REQUIRED_ACR,
-    });
-    return { url: url.href, pending };
-  }
-
-  /** Checks the callback (state, nonce, PKCE, ID token) and reads the identity. */
-  async callback(currentUrl: URL, pending: PendingAuthorization): Promise<{ identity: FranceConnectIdentity; idToken: string }> {
-    const config = await this.config();
-    const tokens = await oidc.authorizationCodeGrant(config, currentUrl, {
-      pkceCodeVerifier: pending.codeVerifier,
-      expectedState: pending.state,
-      expectedNonce: pending.nonce,
-      idTokenExpected: true,
-    });
-    const claims = tokens.claims();
-    if (!claims || !tokens.id_token) throw new FranceConnectRefused("FC_NO_ID_TOKEN");
-    if (!acrSatisfies(claims.acr)) throw new FranceConnectRefused("FC_ACR_TOO_LOW");
-    const info = await oidc.fetchUserInfo(config, tokens.access_token, claims.sub);
-    const text = (key: string) => (typeof info[key] === "string" ? (info[key] as string) : undefined);
-    const givenName = text("given_name");
-    const familyName = text("family_name");
-    const email = text("email");
-    if (!givenName || !familyName || !email) throw new FranceConnectRefused("FC_INCOMPLETE_IDENTITY");
-    return {
-      idToken: tokens.id_token,
-      identity: {
-        sub: claims.sub,
-        givenName,
-        familyName,
-        email,
-        gender: text("gender"),
-        birthdate: text("birthdate"),
-        birthplace: text("birthplace"),
-        birthcountry: text("birthcountry"),
+export class FranceConnect extends OidcClient<FranceConnectIdentity> {
+  constructor(options: FranceConnectOptions) {
+    super(options, {
+      scopes: FRANCECONNECT_SCOPES,
+      signingAlg: FRANCECONNECT_SIGNING_ALG,
+      acrValues: REQUIRED_ACR,
+      noIdToken: () => new FranceConnectRefused("FC_NO_ID_TOKEN"),
+      checkClaims: (claims) => {
+        if (!acrSatisfies(claims.acr)) throw new FranceConnectRefused("FC_ACR_TOO_LOW");
       },
-    };
-  }
-
-  /** Where to send the user so that FranceConnect ends its own session too. */
-  async logoutUrl(idToken: string): Promise<string> {
-    const config = await this.config();
-    return oidc.buildEndSessionUrl(config, {
-      id_token_hint: idToken,
-      post_logout_redirect_uri: this.options.postLogoutRedirectUri,
-      state: oidc.randomState(),
-    }).href;
+      identity: (claims, info) => {
+        const text = (key: string) => textClaim(info, key);
+        const givenName = text("given_name");
+        const familyName = text("family_name");
+        const email = text("email");
+        if (!givenName || !familyName || !email) throw new FranceConnectRefused("FC_INCOMPLETE_IDENTITY");
+        return {
+          sub: claims.sub,
+          givenName,
+          familyName,
+          email,
+          gender: text("gender"),
+          birthdate: text("birthdate"),
+          birthplace: text("birthplace"),
+          birthcountry: text("birthcountry"),
+        };
+      },
+    });
   }
 }

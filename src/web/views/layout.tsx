@@ -22,7 +22,35 @@ export interface LayoutProps {
   children: ComponentChildren;
 }
 
-function Header({ ctx }: { ctx: PageContext }) {
+/** A link of a menu, of the footer or of the skip links. */
+export interface NavLink {
+  href: string;
+  label: string;
+}
+
+/** The "République Française" block (Marianne's logo text). */
+export function Logo() {
+  return (
+    <p class="fr-logo">
+      République
+      <br />
+      Française
+    </p>
+  );
+}
+
+export interface HeaderFrameProps {
+  /** The service's name (a link home, `title` on it) and tagline, next to the logo. */
+  service: { href: string; title: string; name: ComponentChildren; tagline: string };
+  /** The buttons at the right (account, sign-out); none when absent. */
+  tools?: ComponentChildren;
+  /** The main menu (a modal on small screens): `${id}` is the modal, `${id}-button` opens it, `navigationId` is the skip link's target. */
+  menu?: { id: string; navigationId: string; links: readonly NavLink[] } | undefined;
+}
+
+/** The DSFR header, shared by the citizens' pages and the agents' area. */
+export function HeaderFrame(p: HeaderFrameProps) {
+  const menu = p.menu;
   return (
     <header role="banner" class="fr-header">
       <div class="fr-header__body">
@@ -31,80 +59,75 @@ function Header({ ctx }: { ctx: PageContext }) {
             <div class="fr-header__brand fr-enlarge-link">
               <div class="fr-header__brand-top">
                 <div class="fr-header__logo">
-                  <p class="fr-logo">
-                    République
-                    <br />
-                    Française
-                  </p>
+                  <Logo />
                 </div>
-                <div class="fr-header__navbar">
-                  <button data-fr-opened="false" aria-controls="header-menu" title="Menu" type="button" id="header-menu-button" class="fr-btn--menu fr-btn">
-                    Menu
-                  </button>
-                </div>
+                {menu && (
+                  <div class="fr-header__navbar">
+                    <button data-fr-opened="false" aria-controls={menu.id} title="Menu" type="button" id={`${menu.id}-button`} class="fr-btn--menu fr-btn">
+                      Menu
+                    </button>
+                  </div>
+                )}
               </div>
               <div class="fr-header__service">
-                <a href="/" title={`Accueil - ${SERVICE_NAME} - République Française`}>
-                  <p class="fr-header__service-title">{SERVICE_NAME}</p>
+                <a href={p.service.href} title={p.service.title}>
+                  <p class="fr-header__service-title">{p.service.name}</p>
                 </a>
-                <p class="fr-header__service-tagline">Vos demandes de permis de conduire en ligne</p>
+                <p class="fr-header__service-tagline">{p.service.tagline}</p>
               </div>
             </div>
-            <div class="fr-header__tools">
-              <div class="fr-header__tools-links">
-                <ToolLinks ctx={ctx} />
+            {p.tools && (
+              <div class="fr-header__tools">
+                <div class="fr-header__tools-links">{p.tools}</div>
               </div>
-            </div>
+            )}
           </div>
         </div>
       </div>
-      <div class="fr-header__menu fr-modal" id="header-menu" aria-labelledby="header-menu-button">
-        <div class="fr-container">
-          <button aria-controls="header-menu" title="Fermer" type="button" class="fr-btn--close fr-btn">
-            Fermer
-          </button>
-          <div class="fr-header__menu-links"></div>
-          <nav class="fr-nav" id="header-navigation" role="navigation" aria-label="Menu principal">
-            <ul class="fr-nav__list">
-              <li class="fr-nav__item">
-                <a class="fr-nav__link" href="/">
-                  Accueil
-                </a>
-              </li>
-              <li class="fr-nav__item">
-                <a class="fr-nav__link" href="/mon-espace">
-                  Mon espace
-                </a>
-              </li>
-              <li class="fr-nav__item">
-                <a class="fr-nav__link" href="/photographes">
-                  Photographes agréés
-                </a>
-              </li>
-              <li class="fr-nav__item">
-                <a class="fr-nav__link" href="/aide">
-                  Aide
-                </a>
-              </li>
-              {ctx.devTools && (
-                <>
+      {menu && (
+        <div class="fr-header__menu fr-modal" id={menu.id} aria-labelledby={`${menu.id}-button`}>
+          <div class="fr-container">
+            <button aria-controls={menu.id} title="Fermer" type="button" class="fr-btn--close fr-btn">
+              Fermer
+            </button>
+            <div class="fr-header__menu-links"></div>
+            <nav class="fr-nav" id={menu.navigationId} role="navigation" aria-label="Menu principal">
+              <ul class="fr-nav__list">
+                {menu.links.map((l) => (
                   <li class="fr-nav__item">
-                    <a class="fr-nav__link" href="/dev/mails">
-                      Boîte mél de développement
+                    <a class="fr-nav__link" href={l.href}>
+                      {l.label}
                     </a>
                   </li>
-                  <li class="fr-nav__item">
-                    <a class="fr-nav__link" href="/dev/outils">
-                      Outils de développement
-                    </a>
-                  </li>
-                </>
-              )}
-            </ul>
-          </nav>
+                ))}
+              </ul>
+            </nav>
+          </div>
         </div>
-      </div>
+      )}
     </header>
+  );
+}
+
+function Header({ ctx }: { ctx: PageContext }) {
+  const links: NavLink[] = [
+    { href: "/", label: "Accueil" },
+    { href: "/mon-espace", label: "Mon espace" },
+    { href: "/photographes", label: "Photographes agréés" },
+    { href: "/aide", label: "Aide" },
+    ...(ctx.devTools
+      ? [
+          { href: "/dev/mails", label: "Boîte mél de développement" },
+          { href: "/dev/outils", label: "Outils de développement" },
+        ]
+      : []),
+  ];
+  return (
+    <HeaderFrame
+      service={{ href: "/", title: `Accueil - ${SERVICE_NAME} - République Française`, name: SERVICE_NAME, tagline: "Vos demandes de permis de conduire en ligne" }}
+      tools={<ToolLinks ctx={ctx} />}
+      menu={{ id: "header-menu", navigationId: "header-navigation", links }}
+    />
   );
 }
 
@@ -144,6 +167,36 @@ function ToolLinks({ ctx }: { ctx: PageContext }) {
   );
 }
 
+/** The links at the bottom of every footer (the agents' area shows only these). */
+export const LEGAL_LINKS: readonly NavLink[] = [
+  { href: "/accessibilite", label: "Accessibilité : partiellement conforme" },
+  { href: "/mentions-legales", label: "Mentions légales" },
+];
+
+/** The DSFR footer: an optional body (brand, description, links out), the bottom links, then `after` in their list and `copy` under it. */
+export function FooterFrame(p: { body?: ComponentChildren; links: readonly NavLink[]; after?: ComponentChildren; copy?: ComponentChildren }) {
+  return (
+    <footer class="fr-footer" role="contentinfo" id="footer">
+      <div class="fr-container">
+        {p.body && <div class="fr-footer__body">{p.body}</div>}
+        <div class="fr-footer__bottom">
+          <ul class="fr-footer__bottom-list">
+            {p.links.map((l) => (
+              <li class="fr-footer__bottom-item">
+                <a href={l.href} class="fr-footer__bottom-link">
+                  {l.label}
+                </a>
+              </li>
+            ))}
+            {p.after}
+          </ul>
+          {p.copy && <div class="fr-footer__bottom-copy">{p.copy}</div>}
+        </div>
+      </div>
+    </footer>
+  );
+}
+
 function Footer() {
   const external = [
     ["info.gouv.fr", "https://info.gouv.fr"],
@@ -151,85 +204,57 @@ function Footer() {
     ["legifrance.gouv.fr", "https://legifrance.gouv.fr"],
     ["data.gouv.fr", "https://data.gouv.fr"],
   ] as const;
-  return (
-    <footer class="fr-footer" role="contentinfo" id="footer">
-      <div class="fr-container">
-        <div class="fr-footer__body">
-          <div class="fr-footer__brand fr-enlarge-link">
-            <a href="/" title={`Retour à l’accueil du site - ${SERVICE_NAME} - République Française`}>
-              <p class="fr-logo">
-                République
-                <br />
-                Française
-              </p>
-            </a>
-          </div>
-          <div class="fr-footer__content">
-            <p class="fr-footer__content-desc">
-              {SERVICE_NAME} : le service public en ligne pour demander un permis de conduire, suivre sa demande et recevoir
-              ses documents.
-            </p>
-            <ul class="fr-footer__content-list">
-              {external.map(([label, href]) => (
-                <li class="fr-footer__content-item">
-                  <a title={`${label} - nouvelle fenêtre`} href={href} target="_blank" rel="noopener external" class="fr-footer__content-link">
-                    {label}
-                  </a>
-                </li>
-              ))}
-            </ul>
-          </div>
-        </div>
-        <div class="fr-footer__bottom">
-          <ul class="fr-footer__bottom-list">
-            <li class="fr-footer__bottom-item">
-              <a href="/accessibilite" class="fr-footer__bottom-link">
-                Accessibilité : partiellement conforme
-              </a>
-            </li>
-            <li class="fr-footer__bottom-item">
-              <a href="/mentions-legales" class="fr-footer__bottom-link">
-                Mentions légales
-              </a>
-            </li>
-            <li class="fr-footer__bottom-item">
-              <a href="/donnees-personnelles" class="fr-footer__bottom-link">
-                Données personnelles
-              </a>
-            </li>
-            <li class="fr-footer__bottom-item">
-              <a href="/cookies" class="fr-footer__bottom-link">
-                Gestion des cookies
-              </a>
-            </li>
-            <li class="fr-footer__bottom-item">
-              <a href="/cgu" class="fr-footer__bottom-link">
-                Conditions générales d'utilisation
-              </a>
-            </li>
-            <li class="fr-footer__bottom-item">
-              <a href="/delais-de-traitement" class="fr-footer__bottom-link">
-                Délais de traitement
-              </a>
-            </li>
-            <li class="fr-footer__bottom-item">
-              <button aria-controls="fr-theme-modal" data-fr-opened="false" type="button" class="fr-btn--display fr-btn">
-                Paramètres d'affichage
-              </button>
-            </li>
-          </ul>
-          <div class="fr-footer__bottom-copy">
-            <p>
-              Sauf mention explicite de propriété intellectuelle détenue par des tiers, les contenus de ce site sont proposés
-              sous{" "}
-              <a href="https://github.com/etalab/licence-ouverte/blob/master/LO.md" target="_blank" rel="noopener external" title="Licence etalab - nouvelle fenêtre">
-                licence etalab-2.0
-              </a>
-            </p>
-          </div>
-        </div>
+  const body = (
+    <>
+      <div class="fr-footer__brand fr-enlarge-link">
+        <a href="/" title={`Retour à l’accueil du site - ${SERVICE_NAME} - République Française`}>
+          <Logo />
+        </a>
       </div>
-    </footer>
+      <div class="fr-footer__content">
+        <p class="fr-footer__content-desc">
+          {SERVICE_NAME} : le service public en ligne pour demander un permis de conduire, suivre sa demande et recevoir
+          ses documents.
+        </p>
+        <ul class="fr-footer__content-list">
+          {external.map(([label, href]) => (
+            <li class="fr-footer__content-item">
+              <a title={`${label} - nouvelle fenêtre`} href={href} target="_blank" rel="noopener external" class="fr-footer__content-link">
+                {label}
+              </a>
+            </li>
+          ))}
+        </ul>
+      </div>
+    </>
+  );
+  return (
+    <FooterFrame
+      body={body}
+      links={[
+        ...LEGAL_LINKS,
+        { href: "/donnees-personnelles", label: "Données personnelles" },
+        { href: "/cookies", label: "Gestion des cookies" },
+        { href: "/cgu", label: "Conditions générales d'utilisation" },
+        { href: "/delais-de-traitement", label: "Délais de traitement" },
+      ]}
+      after={
+        <li class="fr-footer__bottom-item">
+          <button aria-controls="fr-theme-modal" data-fr-opened="false" type="button" class="fr-btn--display fr-btn">
+            Paramètres d'affichage
+          </button>
+        </li>
+      }
+      copy={
+        <p>
+          Sauf mention explicite de propriété intellectuelle détenue par des tiers, les contenus de ce site sont proposés
+          sous{" "}
+          <a href="https://github.com/etalab/licence-ouverte/blob/master/LO.md" target="_blank" rel="noopener external" title="Licence etalab - nouvelle fenêtre">
+            licence etalab-2.0
+          </a>
+        </p>
+      }
+    />
   );
 }
 
@@ -295,7 +320,7 @@ function DisplaySettings() {
   );
 }
 
-function Breadcrumb({ items }: { items: Array<{ label: string; href?: string }> }) {
+export function Breadcrumb({ items }: { items: Array<{ label: string; href?: string }> }) {
   return (
     <nav role="navigation" class="fr-breadcrumb" aria-label="vous êtes ici :">
       <button type="button" class="fr-breadcrumb__button" aria-expanded="false" aria-controls="breadcrumb">
@@ -322,6 +347,37 @@ function Breadcrumb({ items }: { items: Array<{ label: string; href?: string }> 
   );
 }
 
+/** The skip links at the top of the page (RGAA 12.7). */
+export function Skiplinks({ links }: { links: readonly NavLink[] }) {
+  return (
+    <div class="fr-skiplinks">
+      <nav role="navigation" aria-label="Accès rapide" class="fr-container">
+        <ul class="fr-skiplinks__list">
+          {links.map((l) => (
+            <li>
+              <a class="fr-link" href={l.href}>
+                {l.label}
+              </a>
+            </li>
+          ))}
+        </ul>
+      </nav>
+    </div>
+  );
+}
+
+/** The page's <main> (the "Contenu" skip link's target), the breadcrumb first when given. */
+export function Main({ breadcrumb, children }: { breadcrumb?: Array<{ label: string; href?: string }> | undefined; children: ComponentChildren }) {
+  return (
+    <main role="main" id="content" tabIndex={-1}>
+      <div class="fr-container fr-pb-8w">
+        {breadcrumb ? <Breadcrumb items={breadcrumb} /> : <div class="fr-mt-4w"></div>}
+        {children}
+      </div>
+    </main>
+  );
+}
+
 export function Layout(p: LayoutProps) {
   return (
     <html lang="fr" data-fr-scheme="system">
@@ -342,34 +398,15 @@ export function Layout(p: LayoutProps) {
         <title>{`${p.hasErrors ? "Erreur : " : ""}${p.title} - ${SERVICE_NAME}`}</title>
       </head>
       <body>
-        <div class="fr-skiplinks">
-          <nav role="navigation" aria-label="Accès rapide" class="fr-container">
-            <ul class="fr-skiplinks__list">
-              <li>
-                <a class="fr-link" href="#content">
-                  Contenu
-                </a>
-              </li>
-              <li>
-                <a class="fr-link" href="#header-navigation">
-                  Menu
-                </a>
-              </li>
-              <li>
-                <a class="fr-link" href="#footer">
-                  Pied de page
-                </a>
-              </li>
-            </ul>
-          </nav>
-        </div>
+        <Skiplinks
+          links={[
+            { href: "#content", label: "Contenu" },
+            { href: "#header-navigation", label: "Menu" },
+            { href: "#footer", label: "Pied de page" },
+          ]}
+        />
         <Header ctx={p.ctx} />
-        <main role="main" id="content" tabIndex={-1}>
-          <div class="fr-container fr-pb-8w">
-            {p.breadcrumb ? <Breadcrumb items={p.breadcrumb} /> : <div class="fr-mt-4w"></div>}
-            {p.children}
-          </div>
-        </main>
+        <Main breadcrumb={p.breadcrumb}>{p.children}</Main>
         <Footer />
         <DisplaySettings />
         <script type="module" src={asset("dsfr.js")}></script>

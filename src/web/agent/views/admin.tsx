@@ -1,6 +1,6 @@
 import { AGENT_ROLES, type AgentActor, type AgentRole } from "../../../domain/actors.ts";
 import { Buttons, Csrf, Input, Messages, RadioGroup, RequiredNotice, Select, SubmitButton, Table, type Errors, type Values } from "../../views/components.tsx";
-import { AgentLayout } from "./layout.tsx";
+import { AgentLayout, SubmitOrCancel } from "./layout.tsx";
 
 /** Administration pages (role admin): agents, services instructeurs and préfectures, audit log. */
 
@@ -110,16 +110,7 @@ export function NewAgentPage(p: {
           {p.services.length === 0 && <p>Aucun service instructeur : créez-en un d'abord.</p>}
           <Messages id="serviceIds" error={error} />
         </fieldset>
-        <Buttons>
-          <li>
-            <SubmitButton>Créer l'agent</SubmitButton>
-          </li>
-          <li>
-            <a class="fr-btn fr-btn--secondary" href="/agent/admin/agents">
-              Annuler
-            </a>
-          </li>
-        </Buttons>
+        <SubmitOrCancel submit="Créer l'agent" cancelHref="/agent/admin/agents" />
       </form>
     </AgentLayout>
   );

@@ -1,6 +1,6 @@
 import { AGENT_ROLES, type AgentActor } from "../../../domain/actors.ts";
 import { Alert, Buttons, Csrf, Input, RequiredNotice, SubmitButton, type Errors, type Values } from "../../views/components.tsx";
-import { AgentLayout } from "./layout.tsx";
+import { AgentLayout, SubmitOrCancel } from "./layout.tsx";
 
 /** The agents' sign-in pages: ProConnect, or password then TOTP code (and its enrolment). */
 
@@ -182,16 +182,7 @@ export function SignOutPage(p: { csrfToken: string }) {
       <p>Voulez-vous vous déconnecter de l'espace agents ?</p>
       <form method="post" action="/agent/deconnexion">
         <Csrf token={p.csrfToken} />
-        <Buttons>
-          <li>
-            <SubmitButton>Se déconnecter</SubmitButton>
-          </li>
-          <li>
-            <a class="fr-btn fr-btn--secondary" href="/agent">
-              Annuler
-            </a>
-          </li>
-        </Buttons>
+        <SubmitOrCancel submit="Se déconnecter" cancelHref="/agent" />
       </form>
     </AgentLayout>
   );
