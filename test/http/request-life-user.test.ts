@@ -169,6 +169,28 @@ describe("the request's page, state by state (a loss)", () => {
     expect((await r.b.get(`/demandes/${r.id}/completer`)).url).toBe(`/demandes/${r.id}`);
   });
 
+  it("A compléter on the état civil: the corrected nom de naissance is what the back-office searches", async () => {
+    const other = await sendRequest(t, 207, "perte");
+    await act(other.id, "verifier_images");
+    await act(other.id, "accepter_images");
+    const before = await rowOf(other.id);
+    expect(before.searchName).toBe("DUPONT");
+    await act(other.id, "demander_complement", { items: [{ item: "etape-2", reason: "Le nom de naissance ne correspond pas à la pièce d'identité." }] });
+    const form = await other.b.get(`/demandes/${other.id}/etape/2`);
+    expect(form.status).toBe(200);
+    const saved = await other.b.post(`/demandes/${other.id}/etape/2`, { ...STEP2, nomNaissance: "Dupont-Lefèvre" });
+    expect(saved.url).toBe(`/demandes/${other.id}/completer`);
+    const page = await other.b.get(`/demandes/${other.id}`);
+    const version = page.html.querySelector('form[action$="/renvoyer"] input[name="version"]')!.getAttribute("value")!;
+    const sent = await other.b.post(`/demandes/${other.id}/renvoyer`, { version });
+    expect(stateOf(sent)).toBe("En cours d'instruction");
+    const row = await rowOf(other.id);
+    expect((row.frozen as FrozenRequest).content.etatCivil?.nomNaissance).toBe("DUPONT-LEFÈVRE");
+    expect(row.searchName).toBe("DUPONT-LEFEVRE");
+    // The service instructing it keeps it.
+    expect(row.serviceId).toBe(before.serviceId);
+  }, 120_000);
+
   it("Validée: the licence comes by secure mail (La Poste, 15 days); the attestation de droits à conduire is downloadable", async () => {
     await act(r.id, "valider");
     const page = await r.b.get(`/demandes/${r.id}`);

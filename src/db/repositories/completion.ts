@@ -29,8 +29,17 @@ export async function lockInState(db: Executor, id: string, state: "brouillon" |
 }
 
 /** Replaces the frozen content of a request sent back after completion (same number, same sending date). */
-export async function refreeze(db: Executor, id: string, frozen: unknown, now: Date): Promise<boolean> {
-  const rows = await db.update(requests).set({ frozen, updatedAt: now }).where(eq(requests.id, id)).returning({ id: requests.id });
+/**
+ * The completed request's new frozen content, with the columns copied from it for the back-office:
+ * the search name (état civil corrected) and the préfecture. The service instructeur stays the one
+ * already instructing it (a request does not change hands because its address was corrected).
+ */
+export async function refreeze(db: Executor, id: string, frozen: unknown, now: Date, copied: { searchName: string | null; prefectureId: string | null }): Promise<boolean> {
+  const rows = await db
+    .update(requests)
+    .set({ frozen, updatedAt: now, searchName: copied.searchName, prefectureId: copied.prefectureId })
+    .where(eq(requests.id, id))
+    .returning({ id: requests.id });
   return rows.length === 1;
 }
 

@@ -5,6 +5,7 @@ import { listOpenCompletionItems, markCompletionItemChanged, type CompletionItem
 import { countDrafts, countUnsafeDocuments, findDocument, findOwnRequest, insertRequest, lockAccount, type RawSteps, type RequestRow } from "../../db/repositories/requests.ts";
 import type { FieldErrors, RawInput } from "../../domain/forms.ts";
 import { isPieceId, PIECE_TYPES, type PieceId } from "../../domain/request/pieces.ts";
+import { searchName } from "../../domain/request/queues.ts";
 import { firstNameCount, MAX_FIRST_NAMES } from "../../domain/request/steps.ts";
 import { STEPS } from "../../domain/request/wizard.ts";
 import { PHOTO_CODE_ERRORS } from "../photo-codes.ts";
@@ -203,7 +204,8 @@ export class Completion extends RequestUseCase {
       if (sections.has(4) && frozen.content.photo?.option === "numerique" && old.content.photo?.option !== "numerique") {
         await this.photoCodes.use(tx, frozen.content.photo.code, id, now);
       }
-      await refreeze(tx, id, frozen, now);
+      const nom = frozen.content.etatCivil?.nomNaissance;
+      await refreeze(tx, id, frozen, now, { searchName: nom ? searchName(nom) : null, prefectureId: frozen.content.adresse?.prefecture.id ?? null });
       return moved;
     });
     if (outcome.kind === "done") {
