@@ -14,10 +14,13 @@ import { bmpToGrey } from "./scan-quality.ts";
  *   standard input, the page on its output; the process has a deadline (killed after it), an
  *   address-space and CPU ceiling (prlimit, where present) and an output ceiling; its JPEG is
  *   then decoded and re-encoded by sharp like any image.
- * At most `concurrent` previews are made at a time; others wait their turn.
+ * At most `concurrent` previews are made at a time; up to `maxWaiting` others wait their turn,
+ * and past that a request gets no preview at once (the waiting queue stays bounded).
  */
 export interface PreviewLimits {
   concurrent: number;
+  /** How many may wait their turn; beyond, no preview is made (the page says it is unavailable) rather than a queue without end. */
+  maxWaiting: number;
   /** Deadline of one rasterisation (the child is killed after it), in milliseconds. */
   timeoutMs: number;
   /** Longest side of a preview, in pixels. */
@@ -37,6 +40,7 @@ export interface PreviewLimits {
 
 export const DEFAULT_PREVIEW_LIMITS: PreviewLimits = {
   concurrent: 2,
+  maxWaiting: 16,
   timeoutMs: 10_000,
   maxSide: 1600,
   memoryBytes: 512 * 1024 * 1024,
@@ -74,6 +78,7 @@ export class PreviewMaker {
     if (!Number.isInteger(page) || page < 1 || page > this.limits.maxPage) return undefined;
     if (!(PREVIEWABLE as readonly string[]).includes(mime)) return undefined;
     // The file is read in its turn: at most `concurrent` files are in memory at once.
+    if (this.running >= this.limits.concurrent && this.waiting.length >= this.limits.maxWaiting) return undefined;
     return this.turn(async () => {
       try {
         const bytes = typeof source === "function" ? await source() : source;

@@ -285,4 +285,26 @@ describe("previews", () => {
     expect(await slow.make("application/pdf", await pdf(1), 1)).toBeUndefined();
     rmSync(dir, { recursive: true, force: true });
   });
+
+  it("keeps its waiting queue bounded: past it, no preview at once, and the queue still drains", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "preview-"));
+    const script = join(dir, "slow.sh");
+    writeFileSync(script, "#!/bin/sh\nexec sleep 600\n", { mode: 0o755 });
+    const busy = new PreviewMaker({ concurrent: 1, maxWaiting: 2, timeoutMs: 1500, pdftoppm: script });
+    const bytes = await pdf(1);
+    const accepted = [busy.make("application/pdf", bytes, 1), busy.make("application/pdf", bytes, 1), busy.make("application/pdf", bytes, 1)];
+    // One running, two waiting: the fourth is turned away without waiting.
+    let settled = false;
+    const refused = busy.make("application/pdf", bytes, 1).then((r) => {
+      settled = true;
+      return r;
+    });
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(settled).toBe(true);
+    expect(await refused).toBeUndefined();
+    expect(await Promise.all(accepted)).toEqual([undefined, undefined, undefined]);
+    // Drained: a new one is accepted again (and made: a real image).
+    expect((await busy.make("image/png", PNG, 1))?.type).toBe("image/jpeg");
+    rmSync(dir, { recursive: true, force: true });
+  }, 20_000);
 });
