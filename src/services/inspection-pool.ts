@@ -8,6 +8,7 @@ import type { InspectionAnswer, InspectionRequest } from "./inspection-worker.ts
 import type { DocumentKind, PageCount } from "./inspection.ts";
 import type { ScanIssue } from "./scan-quality.ts";
 import { localObject } from "./storage.ts";
+import { Turns } from "./turns.ts";
 
 /**
  * Runs document inspections in worker threads, so that no upload blocks the event loop: at
@@ -72,17 +73,17 @@ type Source = { bytes: Uint8Array } | { size: number; open: () => Promise<AsyncI
 export class InspectionPool {
   private readonly limits: InspectionLimits;
   private readonly idle: Array<{ worker: Worker; timer: NodeJS.Timeout }> = [];
-  private readonly waiting: Array<() => void> = [];
-  private running = 0;
+  private readonly turns: Turns;
   private nextId = 0;
 
   constructor(limits: Partial<InspectionLimits> = {}) {
     this.limits = { ...DEFAULT_INSPECTION_LIMITS, ...limits };
+    this.turns = new Turns(this.limits.workers);
   }
 
   /** Counts the pages of a file held in memory (the caller's buffer is copied, and stays usable). */
   async inspect(kind: DocumentKind, bytes: Uint8Array): Promise<PageCount> {
-    return (await this.turn(() => this.run(kind, { bytes }, false))).pages;
+    return (await this.turns.use(() => this.run(kind, { bytes }, false))).pages;
   }
 
   /**
@@ -92,24 +93,13 @@ export class InspectionPool {
    */
   inspectStream(kind: DocumentKind, size: number, open: () => Promise<AsyncIterable<Uint8Array>>, options: { assess: boolean }): Promise<Inspection> {
     if (!Number.isSafeInteger(size) || size < 0 || size > MAX_INSPECTED_BYTES) return Promise.reject(new RangeError("inspection: size out of bounds"));
-    return this.turn(() => this.run(kind, { size, open }, options.assess));
+    return this.turns.use(() => this.run(kind, { size, open }, options.assess));
   }
 
   /** Ends the idle workers (those at work end with their inspection). */
   async close(): Promise<void> {
     const idle = this.idle.splice(0);
     await Promise.all(idle.map(({ worker, timer }) => (clearTimeout(timer), worker.terminate())));
-  }
-
-  private async turn<T>(work: () => Promise<T>): Promise<T> {
-    if (this.running >= this.limits.workers) await new Promise<void>((resolve) => this.waiting.push(resolve));
-    this.running++;
-    try {
-      return await work();
-    } finally {
-      this.running--;
-      this.waiting.shift()?.();
-    }
   }
 
   private async run(kind: DocumentKind, source: Source, assess: boolean): Promise<Inspection> {

@@ -3,6 +3,7 @@ import { existsSync } from "node:fs";
 import sharp from "sharp";
 import { MAX_IMAGE_PIXELS } from "./documents.ts";
 import { bmpToGrey } from "./scan-quality.ts";
+import { Turns } from "./turns.ts";
 
 /**
  * Previews of a request's pieces for the back-office (issue 9 §3). An agent's browser never
@@ -62,11 +63,11 @@ export const PREVIEWABLE = ["image/jpeg", "image/png", "image/tiff", "image/bmp"
 
 export class PreviewMaker {
   private readonly limits: PreviewLimits;
-  private running = 0;
-  private readonly waiting: Array<() => void> = [];
+  private readonly turns: Turns;
 
   constructor(limits: Partial<PreviewLimits> = {}) {
     this.limits = { ...DEFAULT_PREVIEW_LIMITS, ...limits };
+    this.turns = new Turns(this.limits.concurrent);
   }
 
   /**
@@ -78,8 +79,8 @@ export class PreviewMaker {
     if (!Number.isInteger(page) || page < 1 || page > this.limits.maxPage) return undefined;
     if (!(PREVIEWABLE as readonly string[]).includes(mime)) return undefined;
     // The file is read in its turn: at most `concurrent` files are in memory at once.
-    if (this.running >= this.limits.concurrent && this.waiting.length >= this.limits.maxWaiting) return undefined;
-    return this.turn(async () => {
+    if (this.turns.full && this.turns.queued >= this.limits.maxWaiting) return undefined;
+    return this.turns.use(async () => {
       try {
         const bytes = typeof source === "function" ? await source() : source;
         if (!bytes) return undefined;
@@ -108,16 +109,6 @@ export class PreviewMaker {
     });
   }
 
-  private async turn<T>(work: () => Promise<T>): Promise<T> {
-    if (this.running >= this.limits.concurrent) await new Promise<void>((resolve) => this.waiting.push(resolve));
-    this.running++;
-    try {
-      return await work();
-    } finally {
-      this.running--;
-      this.waiting.shift()?.();
-    }
-  }
 
   private async encode(bytes: Uint8Array, page: number): Promise<Preview> {
     const side = this.limits.maxSide;

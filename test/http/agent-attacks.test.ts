@@ -11,6 +11,7 @@ import { Browser } from "../helpers/client.ts";
 import { createAgent, createService, currentCode, signInAgent, type TestAgent } from "../helpers/agents.ts";
 import { sendRequest } from "../helpers/life.ts";
 import { insertSentRequest } from "../helpers/notify.ts";
+import { listRoutes } from "../helpers/routes.ts";
 
 /**
  * An attacker's review of the agents' area (issue 9): CSRF on every POST, ?retour=, brute force
@@ -336,21 +337,6 @@ describe("ProConnect's pending authorization", () => {
   }, 60_000);
 });
 
-/** The app's routes, read from Fastify's own route tree (as test/http/hostile-routes.test.ts does). */
-function listRoutes(tree: string): Array<{ method: string; url: string }> {
-  const routes: Array<{ method: string; url: string }> = [];
-  const stack: string[] = [];
-  for (const line of tree.split("\n")) {
-    const match = /^([\s│├└─]*)(\S.*?)(?: \(([A-Z, ]+)\))?$/.exec(line);
-    if (!match) continue;
-    const depth = Math.floor(match[1]!.length / 4);
-    const path = (stack[depth - 1] ?? "") + match[2]!;
-    stack[depth] = path;
-    stack.length = depth + 1;
-    for (const method of (match[3] ?? "").split(", ").filter((m) => m && m !== "HEAD")) routes.push({ method, url: path });
-  }
-  return routes;
-}
 
 describe("every route of the agents' area, driven by an administrator with hostile values", () => {
   it("answers 2xx/3xx/4xx, quotes no SQL nor stack, and keeps serving", async () => {

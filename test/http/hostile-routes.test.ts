@@ -6,6 +6,7 @@ import { safeReturnPath, SESSION_COOKIE } from "../../src/web/security/session.t
 import { PUBLIC_URL, startTestApp, type TestApp } from "../helpers/app.ts";
 import { Browser } from "../helpers/client.ts";
 import { createActiveAccount, GOOD_PASSWORD } from "../helpers/flows.ts";
+import { listRoutes, type Route } from "../helpers/routes.ts";
 
 /**
  * Issue 6 §1, §4, §8: no request ends the process or gets a 5xx. Every route of the app is
@@ -50,26 +51,7 @@ const QUERY_NAMES = ["q", "retour", "_csrf", "deconnecte", "motdepasse", "fc", "
 /** What a response must never show: SQL, drivers' messages, stack frames. */
 const LEAKS = /Failed query|params:|syntax error|invalid input syntax|violates|PGlite|drizzle|\bselect\b.+\bfrom\b|\binsert into\b|\n\s+at [^\n]+:\d+:\d+|node_modules|ERR_INVALID_CHAR/i;
 
-interface Route {
-  method: string;
-  url: string;
-}
 
-/** The app's routes, read from Fastify's own route tree (printRoutes). */
-function listRoutes(tree: string): Route[] {
-  const routes: Route[] = [];
-  const stack: string[] = [];
-  for (const line of tree.split("\n")) {
-    const match = /^([\s│├└─]*)(\S.*?)(?: \(([A-Z, ]+)\))?$/.exec(line);
-    if (!match) continue;
-    const depth = Math.floor(match[1]!.length / 4);
-    const path = (stack[depth - 1] ?? "") + match[2]!;
-    stack[depth] = path;
-    stack.length = depth + 1;
-    for (const method of (match[3] ?? "").split(", ").filter((m) => m && m !== "HEAD")) routes.push({ method, url: path });
-  }
-  return routes;
-}
 
 let t: TestApp;
 let routes: Route[];
