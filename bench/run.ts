@@ -23,7 +23,8 @@ import { HttpUser, PASSWORD, STEP1_PERTE, STEP2, STEP3 } from "./http.ts";
  *   uploads (and the rest figures), or BENCH_ONLY=pages,uploads,journeys,volume,backoffice (any of them) ·
  *   BENCH_BACKOFFICE_RUNS (200) calls of each back-office query (issue 9), on the LARGE requests ·
  *   BENCH_NODE_FLAGS: more Node flags for the service (experiments) · BENCH_MMAP_THRESHOLD (65536, as
- *   `npm run start:prod`): glibc's MALLOC_MMAP_THRESHOLD_ for the service.
+ *   `npm run start:prod`): glibc's MALLOC_MMAP_THRESHOLD_ for the service · BENCH_NO_OFS=1: the service
+ *   without `--optimize-for-size` (the trade-off of docs/PERFORMANCE.md §2, "Speed against memory").
  */
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
 const USERS = Number(process.env.BENCH_USERS ?? 8);
@@ -57,7 +58,7 @@ if (SERVER_URL) {
 const bareData = { motif: { beneficiaire: "moi", pour: "majeur" }, step1: STEP1_PERTE, step2: STEP2 };
 const profile = process.env.BENCH_CPU_PROF === "1" ? ["--cpu-prof", "--cpu-prof-dir", "bench/profiles"] : [];
 // The flags and environment of `npm run start:prod` (see docs/PERFORMANCE.md, "Memory").
-const server: ChildProcess = spawn(process.execPath, ["--max-semi-space-size=2", "--optimize-for-size", ...(process.env.BENCH_NODE_FLAGS ?? "").split(" ").filter(Boolean), ...profile, "bench/server.mjs"], {
+const server: ChildProcess = spawn(process.execPath, ["--max-semi-space-size=2", ...(process.env.BENCH_NO_OFS ? [] : ["--optimize-for-size"]), ...(process.env.BENCH_NODE_FLAGS ?? "").split(" ").filter(Boolean), ...profile, "bench/server.mjs"], {
   env: {
     ...process.env,
     MALLOC_ARENA_MAX: "2",
