@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import { and, desc, eq, sql } from "drizzle-orm";
 import type { Executor } from "../client.ts";
 import { outbox } from "../schema.ts";
+import { claimLeased } from "./leases.ts";
 
 export type OutboxMessage = typeof outbox.$inferSelect;
 
@@ -61,19 +62,8 @@ export async function claimDueMessages(
   leaseSeconds: number,
   limit: number,
 ): Promise<OutboxMessage[]> {
-  const leaseEnd = new Date(now.getTime() + leaseSeconds * 1000);
-  const result = await db.execute(sql`
-    UPDATE ${outbox} SET locked_until = ${leaseEnd.toISOString()}, attempts = attempts + 1
-    WHERE id IN (
-      SELECT id FROM ${outbox}
-      WHERE status = 'pending' AND next_attempt_at <= ${now.toISOString()}
-        AND (locked_until IS NULL OR locked_until <= ${now.toISOString()})
-      ORDER BY next_attempt_at, id
-      LIMIT ${limit}
-      FOR UPDATE SKIP LOCKED
-    )
-    RETURNING id`);
-  const ids = (result as unknown as { rows: Array<{ id: string | number }> }).rows.map((r) => Number(r.id));
+  const claimed = await claimLeased(db, { table: outbox, pending: sql`status = 'pending'`, dueAt: "next_attempt_at", lockedUntil: "locked_until", attempts: "attempts" }, now, leaseSeconds, limit);
+  const ids = claimed.map(Number);
   if (ids.length === 0) return [];
   return db.select().from(outbox).where(sql`${outbox.id} IN ${ids}`).orderBy(outbox.id);
 }

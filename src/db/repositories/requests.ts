@@ -1,6 +1,7 @@
 import { and, asc, count, desc, eq, inArray, lt, sql } from "drizzle-orm";
 import type { Executor } from "../client.ts";
 import { accounts, nephNumbers, requestDocuments, requestNumbers, requests, servicePrefectures } from "../schema.ts";
+import { claimLeased } from "./leases.ts";
 
 export type RequestRow = typeof requests.$inferSelect;
 export type DocumentRow = typeof requestDocuments.$inferSelect;
@@ -192,19 +193,13 @@ export type ScanStatus = DocumentRow["scanStatus"];
  * take it over (the scanning one died).
  */
 export async function claimDueScans(db: Executor, now: Date, leaseSeconds: number, limit: number): Promise<DocumentRow[]> {
-  const leaseEnd = new Date(now.getTime() + leaseSeconds * 1000);
-  const result = await db.execute(sql`
-    UPDATE ${requestDocuments} SET scan_locked_until = ${leaseEnd.toISOString()}, scan_attempts = scan_attempts + 1
-    WHERE id IN (
-      SELECT id FROM ${requestDocuments}
-      WHERE scan_status = 'pending' AND scan_next_at <= ${now.toISOString()}
-        AND (scan_locked_until IS NULL OR scan_locked_until <= ${now.toISOString()})
-      ORDER BY scan_next_at, id
-      LIMIT ${limit}
-      FOR UPDATE SKIP LOCKED
-    )
-    RETURNING id`);
-  const ids = (result as unknown as { rows: Array<{ id: string }> }).rows.map((r) => r.id);
+  const ids = await claimLeased(
+    db,
+    { table: requestDocuments, pending: sql`scan_status = 'pending'`, dueAt: "scan_next_at", lockedUntil: "scan_locked_until", attempts: "scan_attempts" },
+    now,
+    leaseSeconds,
+    limit,
+  );
   if (ids.length === 0) return [];
   return db.select().from(requestDocuments).where(inArray(requestDocuments.id, ids)).orderBy(asc(requestDocuments.scanNextAt), asc(requestDocuments.id));
 }
