@@ -88,7 +88,8 @@ export async function startClamd(): Promise<TestClamd> {
       `DatabaseDirectory ${dir}`,
       `TemporaryDirectory ${dir}`,
       "Foreground yes",
-      "LogFile /dev/null",
+      // Its own log file: clamd locks it, so two daemons (two test files at once) must not share one.
+      `LogFile ${join(dir, "clamd.log")}`,
       "StreamMaxLength 25M",
       "",
     ].join("\n"),
