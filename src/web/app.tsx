@@ -87,7 +87,7 @@ export async function buildApp(deps: WebDeps, options: AppOptions = {}): Promise
   });
 
   const https = deps.config.publicUrl.startsWith("https:");
-  await securityHeaders(app, { https, franceConnectOrigin: deps.franceConnect?.issuerOrigin, proConnectOrigin: deps.proConnect?.issuerOrigin });
+  securityHeaders(app, { https, franceConnectOrigin: deps.franceConnect?.issuerOrigin, proConnectOrigin: deps.proConnect?.issuerOrigin });
 
   // Hashed static files (/static/<hash>/…, compressed once, cached a year) and compressed pages.
   await staticFiles(app, { warm: deps.config.env !== "test" });

@@ -401,8 +401,8 @@ export async function requestRoutes(app: FastifyInstance, deps: WebDeps) {
     const opened = await requests.openDocument(request.session.accountId!, id, doc!);
     if (!opened) return notFound(reply);
     // Shown in the browser: sandboxed (no script of a PDF or anything else runs with the
-    // service's origin, issue 6) on top of the site's policy (set by helmet on the raw response).
-    const policy = reply.raw.getHeader("content-security-policy");
+    // service's origin, issue 6) on top of the site's policy (set on every reply by security/headers.ts).
+    const policy = reply.getHeader("content-security-policy");
     return reply
       .type(opened.document.mime)
       .header("content-disposition", `inline; filename="${opened.document.fileName.replace(/[^\w.() -]/g, "_")}"`)

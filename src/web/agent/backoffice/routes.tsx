@@ -40,7 +40,7 @@ export async function backofficeRoutes(app: FastifyInstance, deps: WebDeps) {
   /** An image made by the service: sandboxed, never sniffed, never cached. */
   function sendPreview(reply: FastifyReply, preview: Preview | undefined) {
     if (!preview) return notFound(reply);
-    const policy = reply.raw.getHeader("content-security-policy");
+    const policy = reply.getHeader("content-security-policy");
     return reply
       .type(preview.type)
       .header("content-disposition", 'inline; filename="apercu.jpg"')
@@ -79,7 +79,7 @@ export async function backofficeRoutes(app: FastifyInstance, deps: WebDeps) {
     const { id, doc } = params(request);
     const opened = await backoffice.pieceFile(request.agent, id, doc!);
     if (!opened) return notFound(reply);
-    const policy = reply.raw.getHeader("content-security-policy");
+    const policy = reply.getHeader("content-security-policy");
     return reply
       .type("application/octet-stream")
       .header("content-disposition", `attachment; filename="${opened.document.fileName.replace(/[^\w.() -]/g, "_")}"`)
