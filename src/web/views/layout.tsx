@@ -1,4 +1,5 @@
 import type { ComponentChildren } from "preact";
+import { jsxEscape, jsxTemplate } from "preact/jsx-runtime";
 import { render } from "preact-render-to-string";
 import { SERVICE_NAME } from "../../services/mails.tsx";
 import { asset } from "../static.ts";
@@ -378,42 +379,113 @@ export function Main({ breadcrumb, children }: { breadcrumb?: Array<{ label: str
   );
 }
 
-export function Layout(p: LayoutProps) {
+/** The document's title (RGAA 8.5, 8.6): "Erreur : " first when the form has errors. */
+function documentTitle(p: Pick<LayoutProps, "title" | "hasErrors">): string {
+  return `${p.hasErrors ? "Erreur : " : ""}${p.title} - ${SERVICE_NAME}`;
+}
+
+function Head({ title }: { title: string }) {
+  return (
+    <head>
+      <meta charset="utf-8" />
+      <meta name="viewport" content="width=device-width, initial-scale=1, shrink-to-fit=no" />
+      <meta name="format-detection" content="telephone=no,date=no,address=no,email=no,url=no" />
+      <meta name="theme-color" content="#000091" />
+      {/* Speed (docs/PERFORMANCE.md): one stylesheet, only hashed URLs, no script that blocks rendering. */}
+      <link rel="stylesheet" href={asset("styles.css")} />
+      <link rel="preload" href={asset("dsfr/fonts/Marianne-Regular.woff2")} as="font" type="font/woff2" crossorigin="anonymous" />
+      <link rel="preload" href={asset("dsfr/fonts/Marianne-Bold.woff2")} as="font" type="font/woff2" crossorigin="anonymous" />
+      {/* Async module: runs as soon as it arrives (before the stylesheet, so before the first paint), never blocks. */}
+      <script type="module" async src={asset("theme-preload.js")}></script>
+      <link rel="apple-touch-icon" href={asset("dsfr/favicon/apple-touch-icon.png")} />
+      <link rel="icon" href={asset("dsfr/favicon/favicon.svg")} type="image/svg+xml" />
+      <link rel="shortcut icon" href={asset("dsfr/favicon/favicon.ico")} type="image/x-icon" />
+      <title>{title}</title>
+    </head>
+  );
+}
+
+/** Above the content: the skip links and the header. */
+function Top({ ctx }: { ctx: PageContext }) {
+  return (
+    <>
+      <Skiplinks
+        links={[
+          { href: "#content", label: "Contenu" },
+          { href: "#header-navigation", label: "Menu" },
+          { href: "#footer", label: "Pied de page" },
+        ]}
+      />
+      <Header ctx={ctx} />
+    </>
+  );
+}
+
+/** Below the content: the footer, the display settings' dialog, the scripts. */
+function Bottom() {
+  return (
+    <>
+      <Footer />
+      <DisplaySettings />
+      <script type="module" src={asset("dsfr.js")}></script>
+      <script type="module" src={asset("app.js")}></script>
+    </>
+  );
+}
+
+/** The citizens' page frame, in plain JSX: what `Layout` writes, byte for byte (test/web/layout-cache.test.ts). */
+export function PlainLayout(p: LayoutProps) {
   return (
     <html lang="fr" data-fr-scheme="system">
-      <head>
-        <meta charset="utf-8" />
-        <meta name="viewport" content="width=device-width, initial-scale=1, shrink-to-fit=no" />
-        <meta name="format-detection" content="telephone=no,date=no,address=no,email=no,url=no" />
-        <meta name="theme-color" content="#000091" />
-        {/* Speed (docs/PERFORMANCE.md): one stylesheet, only hashed URLs, no script that blocks rendering. */}
-        <link rel="stylesheet" href={asset("styles.css")} />
-        <link rel="preload" href={asset("dsfr/fonts/Marianne-Regular.woff2")} as="font" type="font/woff2" crossorigin="anonymous" />
-        <link rel="preload" href={asset("dsfr/fonts/Marianne-Bold.woff2")} as="font" type="font/woff2" crossorigin="anonymous" />
-        {/* Async module: runs as soon as it arrives (before the stylesheet, so before the first paint), never blocks. */}
-        <script type="module" async src={asset("theme-preload.js")}></script>
-        <link rel="apple-touch-icon" href={asset("dsfr/favicon/apple-touch-icon.png")} />
-        <link rel="icon" href={asset("dsfr/favicon/favicon.svg")} type="image/svg+xml" />
-        <link rel="shortcut icon" href={asset("dsfr/favicon/favicon.ico")} type="image/x-icon" />
-        <title>{`${p.hasErrors ? "Erreur : " : ""}${p.title} - ${SERVICE_NAME}`}</title>
-      </head>
+      <Head title={documentTitle(p)} />
       <body>
-        <Skiplinks
-          links={[
-            { href: "#content", label: "Contenu" },
-            { href: "#header-navigation", label: "Menu" },
-            { href: "#footer", label: "Pied de page" },
-          ]}
-        />
-        <Header ctx={p.ctx} />
+        <Top ctx={p.ctx} />
         <Main breadcrumb={p.breadcrumb}>{p.children}</Main>
-        <Footer />
-        <DisplaySettings />
-        <script type="module" src={asset("dsfr.js")}></script>
-        <script type="module" src={asset("app.js")}></script>
+        <Bottom />
       </body>
     </html>
   );
+}
+
+/**
+ * The citizens' page frame. Its head, header and footer are the same on every page but for the
+ * title, the signed-in user's name and the sign-out form's CSRF token: each is rendered once per
+ * variant (`frozen`) and then written as it is, only the page's content being rendered at each
+ * request (issue 8: the frame was most of a page's rendering and of its garbage).
+ */
+export function Layout(p: LayoutProps) {
+  const { devTools, user } = p.ctx;
+  return (
+    <html lang="fr" data-fr-scheme="system">
+      {frozen("head", (title) => <Head title={title} />, documentTitle(p))}
+      <body>
+        {user
+          ? frozen(`top:${devTools}:user`, (displayName, csrfToken) => <Top ctx={{ devTools, user: { displayName }, csrfToken }} />, user.displayName, p.ctx.csrfToken)
+          : frozen(`top:${devTools}:visitor`, () => <Top ctx={{ devTools, csrfToken: "" }} />)}
+        <Main breadcrumb={p.breadcrumb}>{p.children}</Main>
+        {frozen("bottom", () => <Bottom />)}
+      </body>
+    </html>
+  );
+}
+
+const frozenParts = new Map<string, { html: readonly string[]; holes: readonly number[] }>();
+const HOLE = /\u0001(\d+)\u0001/;
+
+/**
+ * A subtree that depends only on `values` (strings) and on what `key` names: rendered once with a
+ * marker in place of each value, cut at the markers, then written each time as preact's
+ * precompiled templates are (`jsxTemplate`: the HTML parts as they are, each value escaped by
+ * `jsxEscape`, as preact-render-to-string escapes text and attributes).
+ */
+export function frozen(key: string, build: (...values: string[]) => preact.VNode, ...values: string[]): preact.VNode {
+  let parts = frozenParts.get(key);
+  if (!parts) {
+    const cut = render(build(...values.map((_, i) => `\u0001${i}\u0001`))).split(new RegExp(HOLE.source, "g"));
+    parts = { html: cut.filter((_, i) => i % 2 === 0), holes: cut.filter((_, i) => i % 2 === 1).map(Number) };
+    frozenParts.set(key, parts);
+  }
+  return jsxTemplate(parts.html as string[], ...parts.holes.map((i) => jsxEscape(values[i]) as string));
 }
 
 export function renderPage(node: preact.VNode): string {
