@@ -470,6 +470,7 @@ export function Layout(p: LayoutProps) {
 }
 
 const frozenParts = new Map<string, { html: readonly string[]; holes: readonly number[] }>();
+// eslint-disable-next-line no-control-regex -- the markers are control characters, which no value of the frame holds
 const HOLE = /\u0001(\d+)\u0001/;
 
 /**
