@@ -2,16 +2,34 @@
 // With JavaScript, the ALTCHA widget (a proof of work computed by the browser, self-hosted: the
 // widget, its worker and the challenges all come from this service) takes the place of the image
 // and audio code. If the widget cannot run here, or fails, the code stays the way through.
+// The widget's files (about 80 kB) are fetched by this module once the page is shown, never
+// before its first paint (issue 8: a phone painted the page's largest text after them).
 const box = document.querySelector("[data-captcha]");
-const altcha = globalThis.$altcha;
 const widgetPart = box?.querySelector("[data-captcha-widget]");
 const fallback = box?.querySelector("[data-captcha-fallback]");
 const widget = box?.querySelector("altcha-widget");
+const files = box?.dataset ?? {};
 
-const workerUrl = box?.dataset.worker;
+function stylesheet(href) {
+  return new Promise((resolve) => {
+    const link = document.createElement("link");
+    link.rel = "stylesheet";
+    link.href = href;
+    // A stylesheet that does not load leaves the widget plain, not broken.
+    link.addEventListener("load", resolve);
+    link.addEventListener("error", resolve);
+    document.head.append(link);
+  });
+}
 
-if (widgetPart && fallback && widget && workerUrl && altcha && window.isSecureContext && window.crypto?.subtle && window.Worker) {
-  altcha.algorithms.set("PBKDF2/SHA-256", () => new Worker(workerUrl));
+async function enhance() {
+  if (!(widgetPart && fallback && widget && files.worker && files.widgetScript && files.widgetLanguage && files.widgetStyle)) return;
+  if (!(window.isSecureContext && window.crypto?.subtle && window.Worker)) return;
+  await Promise.all([stylesheet(files.widgetStyle), import(files.widgetScript)]);
+  await import(files.widgetLanguage);
+  const altcha = globalThis.$altcha;
+  if (!altcha) return;
+  altcha.algorithms.set("PBKDF2/SHA-256", () => new Worker(files.worker));
   widgetPart.hidden = false;
   fallback.hidden = true;
   widget.addEventListener("statechange", (event) => {
@@ -30,3 +48,9 @@ if (widgetPart && fallback && widget && workerUrl && altcha && window.isSecureCo
     });
   }
 }
+
+// Anything failing (a file not loaded...) leaves the image and audio code in place.
+enhance().catch(() => {
+  if (widgetPart) widgetPart.hidden = true;
+  if (fallback) fallback.hidden = false;
+});
