@@ -166,6 +166,17 @@ describe("pages", () => {
     expect(gunzipSync(gz.rawPayload).toString()).toContain("</html>");
     const none = await t.app.inject({ url: "/connexion" });
     expect(none.headers["content-encoding"]).toBeUndefined();
+    // A browser offering both gets gzip (half brotli's CPU for a page); a page above 8 kB is
+    // compressed in one call too, sent in one piece with its length (not streamed in chunks).
+    const page = await t.app.inject({ url: "/compte/creer" });
+    expect(page.rawPayload.length).toBeGreaterThan(8192);
+    const browser = await t.app.inject({ url: "/compte/creer", headers: { "accept-encoding": "gzip, deflate, br, zstd" } });
+    expect(browser.headers["content-encoding"]).toBe("gzip");
+    expect(browser.headers["transfer-encoding"]).toBeUndefined();
+    expect(Number(browser.headers["content-length"])).toBe(browser.rawPayload.length);
+    const unzipped = gunzipSync(browser.rawPayload).toString();
+    expect(unzipped).toMatch(/^<!doctype html>[\s\S]*<\/html>$/);
+    expect(unzipped.length).toBeGreaterThan(8192);
     const small = await t.app.inject({ url: "/sante", headers: { "accept-encoding": "br" } });
     expect(small.statusCode).toBe(200);
     expect(small.headers["content-encoding"]).toBeUndefined();
