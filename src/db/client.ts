@@ -14,7 +14,12 @@ export type Db = PgDatabase<PgQueryResultHKT, typeof schema>;
 /** A transaction or the database itself: repositories accept either. */
 export type Executor = Pick<Db, "select" | "insert" | "update" | "delete" | "execute" | "transaction">;
 
-/** The smallest raw-SQL interface, shared by pg.Pool and PGlite (used by the session store). */
+/**
+ * The smallest raw-SQL interface, shared by pg.Pool and PGlite (used by the session store). On a
+ * PostgreSQL server each distinct text is sent as a named prepared statement (parsed and planned
+ * once per connection: the session's read spent 75 µs planning for 6 µs running): for the fixed
+ * texts of a library only, never for text built from values.
+ */
 export interface SqlClient {
   query<R = Record<string, unknown>>(text: string, params?: unknown[]): Promise<{ rows: R[] }>;
 }
@@ -55,7 +60,7 @@ async function openPostgres(url: string, poolSize: number): Promise<Database> {
   return {
     kind: "postgres",
     db,
-    sql: pool as unknown as SqlClient,
+    sql: preparing(pool),
     async migrate() {
       const client = await pool.connect();
       try {
@@ -67,6 +72,21 @@ async function openPostgres(url: string, poolSize: number): Promise<Database> {
       }
     },
     close: () => pool.end(),
+  };
+}
+
+/** Beyond this many distinct texts (a misuse: text built from values), the others go unnamed. */
+const MAX_NAMED_TEXTS = 50;
+
+function preparing(pool: pg.Pool): SqlClient {
+  const names = new Map<string, string>();
+  return {
+    async query<R>(text: string, params?: unknown[]) {
+      let name = names.get(text);
+      if (name === undefined && names.size < MAX_NAMED_TEXTS) names.set(text, (name = `sql_${names.size + 1}`));
+      const result = await pool.query(name === undefined ? { text, values: params } : { name, text, values: params });
+      return { rows: result.rows as R[] };
+    },
   };
 }
 

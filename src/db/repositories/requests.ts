@@ -1,6 +1,7 @@
 import { and, asc, count, desc, eq, inArray, lt, sql } from "drizzle-orm";
 import type { Executor } from "../client.ts";
 import { accounts, nephNumbers, requestDocuments, requestNumbers, requests, servicePrefectures } from "../schema.ts";
+import { perExecutor } from "../prepared.ts";
 import { claimLeased } from "./leases.ts";
 
 export type RequestRow = typeof requests.$inferSelect;
@@ -30,35 +31,20 @@ export async function countDrafts(db: Executor, accountId: string): Promise<numb
   return Number(row?.n ?? 0);
 }
 
-/**
- * The statements of every step's POST (read the draft, write it), built once per executor and sent
- * as named prepared statements: drizzle does not rebuild their SQL at each call, and PostgreSQL
- * parses each once per connection (issue 8: building them was a tenth of a step's CPU). A
- * transaction is an executor of its own, so it prepares its own (same names, same text).
- */
-const preparedFor = new WeakMap<Executor, ReturnType<typeof prepareDraftStatements>>();
-
-function prepareDraftStatements(db: Executor) {
-  return {
-    findOwn: db
-      .select()
-      .from(requests)
-      .where(and(eq(requests.id, sql.placeholder("id")), eq(requests.accountId, sql.placeholder("accountId"))))
-      .prepare("requests_find_own"),
-    saveDraft: db
-      .update(requests)
-      .set({ data: sql`${sql.placeholder("data")}::jsonb`, updatedAt: sql`${sql.placeholder("now")}::timestamptz` })
-      .where(and(eq(requests.id, sql.placeholder("id")), eq(requests.state, "brouillon")))
-      .returning({ id: requests.id })
-      .prepare("requests_save_draft"),
-  };
-}
-
-function draftStatements(db: Executor) {
-  let statements = preparedFor.get(db);
-  if (!statements) preparedFor.set(db, (statements = prepareDraftStatements(db)));
-  return statements;
-}
+/** The statements of every step's POST (read the draft, write it), prepared (../prepared.ts). */
+const draftStatements = perExecutor((db) => ({
+  findOwn: db
+    .select()
+    .from(requests)
+    .where(and(eq(requests.id, sql.placeholder("id")), eq(requests.accountId, sql.placeholder("accountId"))))
+    .prepare("requests_find_own"),
+  saveDraft: db
+    .update(requests)
+    .set({ data: sql`${sql.placeholder("data")}::jsonb`, updatedAt: sql`${sql.placeholder("now")}::timestamptz` })
+    .where(and(eq(requests.id, sql.placeholder("id")), eq(requests.state, "brouillon")))
+    .returning({ id: requests.id })
+    .prepare("requests_save_draft"),
+}));
 
 /** The request if it belongs to `accountId` (anyone else gets nothing, as if it did not exist). */
 export async function findOwnRequest(db: Executor, accountId: string, id: string): Promise<RequestRow | undefined> {
