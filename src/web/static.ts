@@ -269,12 +269,20 @@ function removeEmptyAtRules(root: postcss.Root) {
 }
 
 /** Rewrites relative `url(...)` to hashed asset URLs, registering the files they point at. */
+/** DSFR icons up to this size go into the stylesheet as data: URLs (CSP: img-src allows data:). */
+const INLINE_ICON_MAX_BYTES = 2048;
+
 function rewriteUrls(css: string, cssFile: string, registry: AssetRegistry): string {
   return css.replace(/url\((['"]?)([^'")]+)\1\)/g, (whole, quote: string, ref: string) => {
     if (/^(data:|https?:|\/|#)/.test(ref)) return whole;
     const [path, suffix = ""] = ref.split(/(?=[?#])/, 2) as [string, string?];
     const target = resolve(dirname(cssFile), path);
     if (!target.startsWith(DSFR_DIST + sep)) throw new Error(`static: ${ref} in ${cssFile} leaves the DSFR`);
+    // A small icon is written into the stylesheet: a page's dozen icons (header buttons, menu,
+    // links) were a dozen requests while it loaded, some of them before its first paint on a phone.
+    if (target.startsWith(join(DSFR_DIST, "icons") + sep) && target.endsWith(".svg") && !suffix && statSync(target).size <= INLINE_ICON_MAX_BYTES) {
+      return `url("data:image/svg+xml,${encodeURIComponent(readFileSync(target, "utf8").trim())}")`;
+    }
     const found = registry.find(`dsfr/${relative(DSFR_DIST, target).split(sep).join("/")}`);
     if (!found) throw new Error(`static: ${ref} in ${cssFile} not found`);
     return `url(${quote}${found.url}${suffix}${quote})`;

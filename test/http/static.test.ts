@@ -105,18 +105,20 @@ describe("static files", () => {
     }
   });
 
-  it("serves fonts uncompressed (already compressed) and SVG icons compressed", async () => {
+  it("serves fonts uncompressed (already compressed), and writes the small icons into the stylesheet", async () => {
     const head = await homeHead();
     const font = head.querySelector('link[rel="preload"][as="font"]')!.getAttribute("href")!;
     const res = await t.app.inject({ url: font, headers: { "accept-encoding": "br, gzip" } });
     expect(res.statusCode).toBe(200);
     expect(res.headers["content-type"]).toBe("font/woff2");
     expect(res.headers["content-encoding"]).toBeUndefined();
+    // An icon of the header is a data: URL holding the DSFR's SVG file as it is: no request for it.
     const css = (await t.app.inject(await stylesheetUrl())).body;
-    const icon = /url\((\/static\/[0-9a-f]{16}\/dsfr\/icons\/[\w/-]+\.svg)\)/.exec(css)![1]!;
-    const svg = await t.app.inject({ url: icon, headers: { "accept-encoding": "gzip" } });
-    expect(svg.statusCode).toBe(200);
-    expect(svg.headers["content-type"]).toBe("image/svg+xml");
+    const rule = /\.fr-icon-account-circle-line:before\{[^}]*mask-image:url\("data:image\/svg\+xml,([^"]+)"\)/.exec(css);
+    expect(rule, "account-circle-line inline").not.toBeNull();
+    const file = readFileSync(new URL("../../node_modules/@gouvfr/dsfr/dist/icons/user/account-circle-line.svg", import.meta.url), "utf8").trim();
+    expect(decodeURIComponent(rule![1]!)).toBe(file);
+    expect(css).not.toMatch(/url\(["']?\/static\/[0-9a-f]{16}\/dsfr\/icons\//);
   });
 });
 
