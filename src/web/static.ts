@@ -268,10 +268,10 @@ function removeEmptyAtRules(root: postcss.Root) {
   }
 }
 
-/** Rewrites relative `url(...)` to hashed asset URLs, registering the files they point at. */
 /** DSFR icons up to this size go into the stylesheet as data: URLs (CSP: img-src allows data:). */
 const INLINE_ICON_MAX_BYTES = 2048;
 
+/** Rewrites relative `url(...)` to hashed asset URLs (small icons: data: URLs), registering the files they point at. */
 function rewriteUrls(css: string, cssFile: string, registry: AssetRegistry): string {
   return css.replace(/url\((['"]?)([^'")]+)\1\)/g, (whole, quote: string, ref: string) => {
     if (/^(data:|https?:|\/|#)/.test(ref)) return whole;
@@ -396,7 +396,7 @@ async function serve(request: FastifyRequest, reply: FastifyReply) {
  * dynamic responses (HTML pages, above 1 kB). Static files are compressed here, once; request
  * bodies are never decompressed (no zip bombs).
  *
- * A page is compressed in one synchronous call, whatever its size (`syncThreshold`): on a
+ * A page is compressed in one synchronous call up to 256 kB (`syncThreshold`; no page comes near): on a
  * 2-core host the plugin's default sent every page above 8 kB through a zlib stream on the
  * thread pool, which halved the dashboard's throughput for browsers (issue 8). gzip first when
  * the browser takes both: about 50 µs for a 13 kB page against 90 for brotli at quality 4, for

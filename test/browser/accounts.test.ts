@@ -45,6 +45,7 @@ async function accountJourney(page: Page, email: string, javaScript: boolean) {
   if (javaScript) {
     // The ALTCHA widget took the place of the image and audio code (its proof of work started
     // when the form got the focus): no code to type, the box ticks itself once the work is done.
+    await page.locator('[data-captcha][data-mode="widget"]').waitFor({ state: "attached" });
     expect(await page.getByLabel("Saisir le code ci-dessus").isVisible()).toBe(false);
     expect(await page.locator("img.captcha-image").isVisible()).toBe(false);
     await page.locator("altcha-widget .altcha[data-state='verified']").waitFor({ timeout: 60_000 });
@@ -119,6 +120,34 @@ describe("in a real browser", { timeout: 120_000 }, () => {
     const context = await newContext(chromium, false);
     try {
       await accountJourney(await context.newPage(), "sans-js@example.fr", false);
+    } finally {
+      await context.close();
+    }
+  });
+
+  it("keeps the image and audio code for someone already typing it when the widget's files arrive late", async () => {
+    const context = await newContext(chromium, true);
+    try {
+      const page = await context.newPage();
+      // The widget's script is held back, as on a slow phone, until the code is being typed.
+      let release!: () => void;
+      const held = new Promise<void>((resolve) => (release = resolve));
+      await page.route(/\/altcha\.min\.js$/, async (route) => {
+        await held;
+        await route.continue();
+      });
+      await page.goto(`${live.url}/compte/creer`);
+      const code = page.getByLabel("Saisir le code ci-dessus");
+      await code.fill("12");
+      release();
+      // captcha.js has loaded the widget's files, then settled on the code.
+      await page.locator("[data-captcha][data-mode]").waitFor({ state: "attached" });
+      expect(await page.locator("[data-captcha]").getAttribute("data-mode")).toBe("code");
+      expect(await page.evaluate(() => customElements.get("altcha-widget") !== undefined)).toBe(true);
+      expect(await code.isVisible()).toBe(true);
+      expect(await code.inputValue()).toBe("12");
+      expect(await page.evaluate(() => document.activeElement?.getAttribute("name"))).toBe("captcha");
+      expect(await page.locator("[data-captcha-widget]").isVisible()).toBe(false);
     } finally {
       await context.close();
     }

@@ -22,16 +22,29 @@ function stylesheet(href) {
   });
 }
 
+// Someone already in the code (focus in its part, or a code typed) keeps it: swapping it for the
+// widget under their hands would hide the field they are typing in (the widget's files arrive
+// after the first paint, which can take seconds on a phone).
+let started = false;
+fallback?.addEventListener("focusin", () => (started = true));
+fallback?.addEventListener("input", () => (started = true));
+
+/** The way the page settled on (data-mode on the captcha's box): "widget" or "code". */
+function settle(mode) {
+  if (box) box.dataset.mode = mode;
+}
+
 async function enhance() {
-  if (!(widgetPart && fallback && widget && files.worker && files.widgetScript && files.widgetLanguage && files.widgetStyle)) return;
-  if (!(window.isSecureContext && window.crypto?.subtle && window.Worker)) return;
+  if (!(widgetPart && fallback && widget && files.worker && files.widgetScript && files.widgetLanguage && files.widgetStyle)) return settle("code");
+  if (!(window.isSecureContext && window.crypto?.subtle && window.Worker)) return settle("code");
   await Promise.all([stylesheet(files.widgetStyle), import(files.widgetScript)]);
   await import(files.widgetLanguage);
   const altcha = globalThis.$altcha;
-  if (!altcha) return;
+  if (!altcha || started || fallback.contains(document.activeElement)) return settle("code");
   altcha.algorithms.set("PBKDF2/SHA-256", () => new Worker(files.worker));
   widgetPart.hidden = false;
   fallback.hidden = true;
+  settle("widget");
   widget.addEventListener("statechange", (event) => {
     // An error (network, worker...) gives the code back, so that nobody is left without a way.
     if (event.detail?.state === "error") fallback.hidden = false;
@@ -53,4 +66,5 @@ async function enhance() {
 enhance().catch(() => {
   if (widgetPart) widgetPart.hidden = true;
   if (fallback) fallback.hidden = false;
+  settle("code");
 });
