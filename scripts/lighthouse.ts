@@ -33,6 +33,8 @@ export interface AuditPage {
   path: string;
   /** Sent as the session cookie when set. */
   signedIn: boolean;
+  /** A page the issue's goal does not name: audited with `--all` only, not in the worst ratios. */
+  beyondGoal?: boolean;
 }
 
 export interface Site {
@@ -100,6 +102,12 @@ export async function prepareSite(): Promise<Site> {
     { name: "demande: motif", path: "/demandes/nouvelle", signedIn: true },
     ...[1, 2, 3, 4, 5, 6].map((n) => ({ name: `étape ${n}`, path: `/demandes/${id}/etape/${n}`, signedIn: true })),
     { name: "étape 7 (envoyée)", path: `/demandes/${id}/etape/7`, signedIn: true },
+    // With --all: other pages a citizen opens (the request's own page once sent).
+    { name: "demande envoyée", path: `/demandes/${id}`, signedIn: true, beyondGoal: true },
+    { name: "aide", path: "/aide", signedIn: false, beyondGoal: true },
+    { name: "photographes", path: "/photographes", signedIn: false, beyondGoal: true },
+    { name: "délais", path: "/delais-de-traitement", signedIn: false, beyondGoal: true },
+    { name: "mot de passe oublié", path: "/mot-de-passe-oublie", signedIn: false, beyondGoal: true },
   ];
   return {
     url,
@@ -169,12 +177,24 @@ export async function audit(url: string, cookie: string | undefined, saveAs?: st
     ...(cookie ? [`--extra-headers=${JSON.stringify({ Cookie: cookie })}`] : []),
     ...(cpuSlowdown ? [`--throttling.cpuSlowdownMultiplier=${cpuSlowdown.toFixed(2)}`] : []),
   ];
-  const stdout = await new Promise<string>((resolve, reject) => {
-    execFile(process.execPath, args, { env: { ...process.env, CHROME_PATH: chromiumPath() }, maxBuffer: 64 * 1024 * 1024 }, (error, out, err) => {
-      if (error) reject(new Error(`lighthouse failed on ${url}: ${err || error.message}`));
-      else resolve(out);
+  const once = () =>
+    new Promise<string>((resolve, reject) => {
+      execFile(process.execPath, args, { env: { ...process.env, CHROME_PATH: chromiumPath() }, maxBuffer: 64 * 1024 * 1024 }, (error, out, err) => {
+        if (error) reject(new Error(`lighthouse failed on ${url}: ${err || error.message}`));
+        else resolve(out);
+      });
     });
-  });
+  // Lighthouse sometimes loses the trace of a load ("NO_NAVSTART", "Please run Lighthouse
+  // again"): that run measured nothing, so it is run again, twice at most.
+  const run = async (attempt: number): Promise<string> => {
+    try {
+      return await once();
+    } catch (error) {
+      if (attempt >= 3 || !/run Lighthouse again|NO_NAVSTART|NO_FCP/i.test(String(error))) throw error;
+      return run(attempt + 1);
+    }
+  };
+  const stdout = await run(1);
   if (saveAs) writeFileSync(saveAs, stdout);
   const lhr = JSON.parse(stdout) as LhResult;
   if (lhr.runtimeError) throw new Error(`lighthouse: ${lhr.runtimeError.message}`);
@@ -220,6 +240,7 @@ async function main() {
   const only = option("--only");
   const save = option("--save");
   const calibrate = argv.includes("--calibrate");
+  const allPages = argv.includes("--all");
   if (save) mkdirSync(save, { recursive: true });
   const site = await prepareSite();
   console.log(`Lighthouse ${createRequire(import.meta.url)("lighthouse/package.json").version}, mobile preset, ${chromiumPath()}, ${runs} run(s) per page`);
@@ -251,14 +272,17 @@ async function main() {
     for (const page of site.pages) {
       if (page.path.endsWith("/etape/7")) await site.send();
       if (only && !only.split(",").some((o) => page.name.includes(o) || page.path.includes(o))) continue;
+      if (page.beyondGoal && !allPages) continue;
       const cookie = page.signedIn ? site.cookie : undefined;
       const file = (kind: string, i: number) => (save ? join(save, `${page.name.replace(/[^a-z0-9]+/gi, "-")}${kind}-${i + 1}.json`) : undefined);
       const all: Scores[] = [];
       for (let i = 0; i < runs; i++) all.push(await audit(site.url + page.path, cookie, file("", i)));
       const s = median(all);
       const { perfRatio, fcpRatio } = row(page.name, s);
-      worst = { perf: Math.min(worst.perf, perfRatio), fcp: Math.min(worst.fcp, fcpRatio) };
-      if (s.accessibility < 1) a11yOk = false;
+      if (!page.beyondGoal) {
+        worst = { perf: Math.min(worst.perf, perfRatio), fcp: Math.min(worst.fcp, fcpRatio) };
+        if (s.accessibility < 1) a11yOk = false;
+      }
       if (calibrate) {
         const slowdown = calibratedSlowdown(s.benchmarkIndex);
         const c = await audit(site.url + page.path, cookie, file("-calibrated", 0), slowdown);
@@ -269,7 +293,8 @@ async function main() {
     await site.close();
   }
   console.log("");
-  console.log(`worst ratios of the preset's rows (≥ 1 meets the goal): performance ${worst.perf.toFixed(3)}, FCP ${worst.fcp.toFixed(3)}; accessibility ${a11yOk ? "1.0 everywhere" : "BELOW 1.0 on some page"}`);
+  const ratio = (r: number) => (Number.isFinite(r) ? r.toFixed(3) : "— (no page of the goal audited)");
+  console.log(`worst ratios of the preset's rows (≥ 1 meets the goal): performance ${ratio(worst.perf)}, FCP ${ratio(worst.fcp)}; accessibility ${a11yOk ? "1.0 everywhere" : "BELOW 1.0 on some page"}`);
   console.log("host BI: Lighthouse's benchmark index of this machine during the run; the preset's 4× CPU slowdown assumes about 1,500 (see --calibrate).");
 }
 

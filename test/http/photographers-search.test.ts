@@ -74,6 +74,10 @@ describe("photographers near a postcode or a commune", () => {
     const page = await new Browser(t.app).get("/photographes?q=69500");
     expect(page.text("main")).toContain("Aucun photographe ni cabine agréés dans la commune : voici ceux du département.");
     expect(page.text("#photographers-table caption")).toContain("puis le département Rhône (69)");
+    // The count is shown as a heading (the caption, for assistive technologies, is not moved by the DSFR's script on a phone).
+    expect(page.text("h2#photographers-results")).toBe(page.text("#photographers-table caption"));
+    expect(page.html.querySelector("#photographers-table")!.classList.contains("fr-table--no-caption")).toBe(true);
+    expect(page.html.querySelectorAll("input[placeholder]")).toHaveLength(0);
     expect((await results("750")).map((r) => r.name)).toEqual(["Photo République"]);
   });
 

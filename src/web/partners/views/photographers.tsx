@@ -16,6 +16,7 @@ export function PhotographersPage(p: { ctx: PageContext; query: string; search: 
   const results = p.search.results;
   const near = p.search.communes.length > 0;
   const inCommune = results.filter((r) => r.proximity === "commune").length;
+  const resultsText = `${results.length} résultat${results.length > 1 ? "s" : ""}${p.query ? ` pour « ${p.query} »` : ""}${near ? ` : ${whereText(p.search)}` : ""}`;
   return (
     <Layout ctx={p.ctx} title="Photographes et cabines agréés" breadcrumb={[{ label: "Accueil", href: "/" }, { label: "Photographes et cabines agréés" }]}>
       <h1>Photographes et cabines agréés</h1>
@@ -29,11 +30,15 @@ export function PhotographersPage(p: { ctx: PageContext; query: string; search: 
           <label class="fr-label" for="q">
             Commune ou code postal
           </label>
-          <input class="fr-input" type="search" id="q" name="q" value={p.query} placeholder="Commune ou code postal" autocomplete="off" />
+          {/* No placeholder (DSFR's italic one costs a phone a 60 kB font before the first paint): the hint says what to type. */}
+          <input class="fr-input" type="search" id="q" name="q" value={p.query} aria-describedby="q-hint" autocomplete="off" />
           <button type="submit" class="fr-btn" title="Rechercher">
             Rechercher
           </button>
         </div>
+        <p class="fr-hint-text fr-mt-1w" id="q-hint">
+          Par exemple : Lyon, ou le code postal 69003.
+        </p>
       </form>
       {results.length === 0 ? (
         <p>Aucun photographe ni cabine agréés ne correspond à « {p.query} ». Essayez une commune voisine ou le début du code postal.</p>
@@ -42,11 +47,13 @@ export function PhotographersPage(p: { ctx: PageContext; query: string; search: 
           {near && inCommune === 0 && (
             <p>Aucun photographe ni cabine agréés dans la commune : voici ceux du département.</p>
           )}
-          <Table
-            id="photographers-table"
-            caption={`${results.length} résultat${results.length > 1 ? "s" : ""}${p.query ? ` pour « ${p.query} »` : ""}${near ? ` : ${whereText(p.search)}` : ""}`}
-            headers={["Nom", "Type", "Adresse", "Code postal", "Commune", "Proximité"]}
-          >
+          {/* The count is a heading above the table, its caption is for assistive technologies only: a
+              visible caption is moved by the DSFR's table script once it runs, which shifted the page
+              on a phone (Lighthouse: layout shift 0.19). */}
+          <h2 class="fr-h5 fr-mt-4w" id="photographers-results">
+            {resultsText}
+          </h2>
+          <Table id="photographers-table" caption={resultsText} hideCaption headers={["Nom", "Type", "Adresse", "Code postal", "Commune", "Proximité"]}>
             {results.map(({ provider: x, proximity }) => (
               <tr data-proximity={proximity}>
                 <td>{x.name}</td>
