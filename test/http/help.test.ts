@@ -52,6 +52,8 @@ describe("the help pages", () => {
     const form = page.html.querySelector('form[action="/photographes"]')!;
     expect(form.getAttribute("method")).toBe("get");
     expect(form.querySelector('input[name="q"]')).not.toBeNull();
+    // The same search bar as the photographers page: no italic placeholder (issue 8).
+    expect(form.querySelectorAll("input[placeholder]")).toHaveLength(0);
   });
 });
 

@@ -324,6 +324,32 @@ export function FranceConnectButton({ label = "S’identifier avec" }: { label?:
  * A wide table scrolls sideways: its scrolling container is a focusable region named by the
  * caption, so it can be scrolled by keyboard (RGAA; axe "scrollable-region-focusable").
  */
+/**
+ * A DSFR search bar: a GET form sending `q` to `action`. No placeholder: DSFR writes placeholders in
+ * italic, which made a phone fetch the 60 kB italic Marianne before the first paint (issue 8); the
+ * hint under the bar says what to type.
+ */
+export function SearchBar(p: { action: string; id: string; label: string; buttonTitle: string; hint?: string; value?: string; spacing: "fr-mb-2w" | "fr-mb-4w" }) {
+  return (
+    <form method="get" action={p.action} role="search" class={p.spacing}>
+      <div class="fr-search-bar" id={p.id}>
+        <label class="fr-label" for="q">
+          {p.label}
+        </label>
+        <input class="fr-input" type="search" id="q" name="q" value={p.value ?? ""} aria-describedby={p.hint ? "q-hint" : undefined} autocomplete="off" />
+        <button type="submit" class="fr-btn" title={p.buttonTitle}>
+          Rechercher
+        </button>
+      </div>
+      {p.hint && (
+        <p class="fr-hint-text fr-mt-1w" id="q-hint">
+          {p.hint}
+        </p>
+      )}
+    </form>
+  );
+}
+
 export function Table(p: { id: string; caption: ComponentChildren; hideCaption?: boolean; headers: readonly string[]; children: ComponentChildren }) {
   const captionId = `${p.id}-legende`;
   return (

@@ -1,4 +1,4 @@
-import { Alert, ErrorSummary, Input, Table } from "../../views/components.tsx";
+import { Alert, ErrorSummary, Input, SearchBar, Table } from "../../views/components.tsx";
 import { Layout, type PageContext } from "../../views/layout.tsx";
 import { formatDateTime } from "../../../domain/dates.ts";
 
@@ -82,22 +82,15 @@ export function AccountHomePage(p: {
         <h2 id="mes-demandes" tabIndex={-1}>
           MES DEMANDES EN COURS
         </h2>
-        <form method="get" action="/mon-espace#mes-demandes" role="search" class="fr-mb-2w">
-          <div class="fr-search-bar" id="search-requests">
-            <label class="fr-label" for="q">
-              Rechercher dans la liste
-            </label>
-            {/* No placeholder: DSFR writes placeholders in italic, which made a phone fetch the 60 kB italic
-                Marianne before the first paint (issue 8); the hint below says what to type. */}
-            <input class="fr-input" type="search" id="q" name="q" value={query} aria-describedby="q-hint" autocomplete="off" />
-            <button type="submit" class="fr-btn" title="Rechercher dans la liste">
-              Rechercher
-            </button>
-          </div>
-          <p class="fr-hint-text fr-mt-1w" id="q-hint">
-            Par numéro de demande, prénom, nom ou état (par exemple « Brouillon »).
-          </p>
-        </form>
+        <SearchBar
+          action="/mon-espace#mes-demandes"
+          id="search-requests"
+          label="Rechercher dans la liste"
+          buttonTitle="Rechercher dans la liste"
+          value={query}
+          hint="Par numéro de demande, prénom, nom ou état (par exemple « Brouillon »)."
+          spacing="fr-mb-2w"
+        />
         {query !== "" && (
           <p id="search-result">
             {p.requests.length === 0 ? "Aucune demande ne correspond" : `${p.requests.length} demande${p.requests.length > 1 ? "s" : ""} sur ${p.total ?? p.requests.length} correspond${p.requests.length > 1 ? "ent" : ""}`} à « {query} ».{" "}

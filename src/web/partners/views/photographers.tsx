@@ -1,5 +1,5 @@
 import type { PhotographerSearch, Proximity } from "../../../services/photographers.ts";
-import { Table } from "../../views/components.tsx";
+import { SearchBar, Table } from "../../views/components.tsx";
 import { Layout, type PageContext } from "../../views/layout.tsx";
 
 const PROXIMITY: Record<Proximity, string> = { commune: "Dans la commune", departement: "Dans le département", autre: "Ailleurs" };
@@ -25,21 +25,15 @@ export function PhotographersPage(p: { ctx: PageContext; query: string; search: 
         avec le code à 22 chiffres à saisir dans votre demande. Ce code est valable 6 mois et ne sert qu'une fois.{" "}
         <a href="/aide/photo">Comment se passe la prise de photo ?</a>
       </p>
-      <form method="get" action="/photographes" role="search" class="fr-mb-4w">
-        <div class="fr-search-bar" id="search-photographers">
-          <label class="fr-label" for="q">
-            Commune ou code postal
-          </label>
-          {/* No placeholder (DSFR's italic one costs a phone a 60 kB font before the first paint): the hint says what to type. */}
-          <input class="fr-input" type="search" id="q" name="q" value={p.query} aria-describedby="q-hint" autocomplete="off" />
-          <button type="submit" class="fr-btn" title="Rechercher">
-            Rechercher
-          </button>
-        </div>
-        <p class="fr-hint-text fr-mt-1w" id="q-hint">
-          Par exemple : Lyon, ou le code postal 69003.
-        </p>
-      </form>
+      <SearchBar
+        action="/photographes"
+        id="search-photographers"
+        label="Commune ou code postal"
+        buttonTitle="Rechercher"
+        value={p.query}
+        hint="Par exemple : Lyon, ou le code postal 69003."
+        spacing="fr-mb-4w"
+      />
       {results.length === 0 ? (
         <p>Aucun photographe ni cabine agréés ne correspond à « {p.query} ». Essayez une commune voisine ou le début du code postal.</p>
       ) : (

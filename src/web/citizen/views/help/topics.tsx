@@ -1,5 +1,6 @@
 import { REQUEST_STATES, type RequestState } from "../../../../domain/request/state.ts";
 import { PIECE_TYPES } from "../../../../domain/request/pieces.ts";
+import { SearchBar } from "../../../views/components.tsx";
 import type { PageContext } from "../../../views/layout.tsx";
 import { External, HELP_PAGES, HelpFrame } from "./frame.tsx";
 
@@ -99,17 +100,14 @@ export function PhotoHelpPage({ ctx }: Props) {
         services en ligne ANTS ».
       </p>
       <h2>Trouver un photographe ou une cabine agréés</h2>
-      <form method="get" action="/photographes" role="search" class="fr-mb-4w">
-        <div class="fr-search-bar" id="search-photographers">
-          <label class="fr-label" for="q">
-            Commune ou code postal
-          </label>
-          <input class="fr-input" type="search" id="q" name="q" placeholder="Commune ou code postal" autocomplete="off" />
-          <button type="submit" class="fr-btn" title="Rechercher un photographe ou une cabine agréés">
-            Rechercher
-          </button>
-        </div>
-      </form>
+      <SearchBar
+        action="/photographes"
+        id="search-photographers"
+        label="Commune ou code postal"
+        buttonTitle="Rechercher un photographe ou une cabine agréés"
+        hint="Par exemple : Lyon, ou le code postal 69003."
+        spacing="fr-mb-4w"
+      />
       <p>Les résultats montrent d'abord ceux de votre commune, puis ceux de votre département.</p>
       <h2>Comment ça se passe</h2>
       <ul>
