@@ -405,7 +405,7 @@ async function serve(request: FastifyRequest, reply: FastifyReply) {
  * which glibc maps and unmaps memory at each call (MALLOC_MMAP_THRESHOLD_ in `npm run
  * start:prod`): 82 µs a dashboard instead of 154 under the production flags.
  */
-export const PAGE_COMPRESSION = {
+const PAGE_COMPRESSION = {
   threshold: 1024,
   syncThreshold: 256 * 1024,
   encodings: ["gzip", "br"] as Array<"gzip" | "br">,

@@ -336,15 +336,7 @@ export function ActivationPage(p: FormPage & { token: string; unmetRules?: strin
         <RequiredNotice />
         <RadioGroup name="sex" label="Sexe" required inline options={SEXES} errors={p.errors} values={p.values} />
         <NewPassword name="password" label="Mot de passe" rules={PASSWORD_RULES} unmet={p.unmetRules} errors={p.errors} />
-        <Input
-          name="passwordConfirmation"
-          type="password"
-          label="Confirmez le mot de passe"
-          required
-          autocomplete="new-password"
-          errors={p.errors}
-          class="fr-mt-3w"
-        />
+        <PasswordConfirmation errors={p.errors} />
         <Select
           name="secretQuestion"
           label="Question secrète"
@@ -421,15 +413,7 @@ export function ResetPasswordPage(p: FormPage & { token: string; unmetRules?: st
         <Csrf token={p.ctx.csrfToken} />
         <RequiredNotice />
         <NewPassword name="password" label="Nouveau mot de passe" rules={PASSWORD_RULES} unmet={p.unmetRules} errors={p.errors} />
-        <Input
-          name="passwordConfirmation"
-          type="password"
-          label="Confirmez le mot de passe"
-          required
-          autocomplete="new-password"
-          errors={p.errors}
-          class="fr-mt-3w"
-        />
+        <PasswordConfirmation errors={p.errors} />
         <Buttons>
           <li>
             <SubmitButton>Enregistrer le mot de passe</SubmitButton>
@@ -479,4 +463,9 @@ export function InvalidLinkPage({ ctx, purpose, state }: { ctx: PageContext; pur
       </p>
     </MessagePage>
   );
+}
+
+/** The new password typed again (activation and reset). */
+function PasswordConfirmation({ errors }: { errors?: Errors | undefined }) {
+  return <Input name="passwordConfirmation" type="password" label="Confirmez le mot de passe" required autocomplete="new-password" errors={errors} class="fr-mt-3w" />;
 }
