@@ -5,6 +5,7 @@ import { join } from "node:path";
 import { createInterface } from "node:readline";
 import pg from "pg";
 import { HttpUser, PASSWORD, STEP1_PERTE, STEP2 } from "./http.ts";
+import { productionCommand } from "./production.ts";
 
 /**
  * `node --import tsx bench/profile-page.ts dashboard|step` (after `npm run build`, with DATABASE_URL):
@@ -21,9 +22,11 @@ await admin.query(`CREATE DATABASE ${name}`);
 url.pathname = `/${name}`;
 const port = 3700 + (process.pid % 100);
 const base = `http://127.0.0.1:${port}`;
-const flags = (process.env.BENCH_NODE_FLAGS ?? "--max-semi-space-size=2").split(" ").filter(Boolean);
+const production = productionCommand();
+// The flags of `npm run start:prod`, or BENCH_NODE_FLAGS instead (experiments).
+const flags = process.env.BENCH_NODE_FLAGS ? process.env.BENCH_NODE_FLAGS.split(" ").filter(Boolean) : production.flags;
 const server = spawn(process.execPath, [...flags, "--cpu-prof", "--cpu-prof-dir", "bench/profiles", "bench/server.mjs"], {
-  env: { ...process.env, MALLOC_ARENA_MAX: "2", NODE_ENV: "development", PORT: String(port), LOG_LEVEL: "silent", DATABASE_URL: url.toString(), STORAGE_DIR: mkdtempSync(join(tmpdir(), "permis-profile-")), BENCH_BARE_DATA: "{}" },
+  env: { ...process.env, ...production.env, NODE_ENV: "development", PORT: String(port), LOG_LEVEL: "silent", DATABASE_URL: url.toString(), STORAGE_DIR: mkdtempSync(join(tmpdir(), "permis-profile-")), BENCH_BARE_DATA: "{}" },
   stdio: ["ignore", "pipe", "inherit"],
 });
 await new Promise((resolve) => createInterface({ input: server.stdout! }).once("line", resolve));

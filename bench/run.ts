@@ -7,6 +7,7 @@ import { createInterface } from "node:readline";
 import { PDFDocument } from "pdf-lib";
 import pg from "pg";
 import { HttpUser, PASSWORD, STEP1_PERTE, STEP2, STEP3 } from "./http.ts";
+import { productionCommand } from "./production.ts";
 
 /**
  * `npm run bench` (after `npm run build`): figures, not assertions. Three kinds of process:
@@ -23,8 +24,8 @@ import { HttpUser, PASSWORD, STEP1_PERTE, STEP2, STEP3 } from "./http.ts";
  *   uploads (and the rest figures), or BENCH_ONLY=pages,uploads,journeys,volume,backoffice (any of them) ·
  *   BENCH_BACKOFFICE_RUNS (200) calls of each back-office query (issue 9), on the LARGE requests ·
  *   BENCH_NODE_FLAGS: more Node flags for the service (experiments) · BENCH_MMAP_THRESHOLD (65536, as
- *   `npm run start:prod`): glibc's MALLOC_MMAP_THRESHOLD_ for the service · BENCH_NO_OFS=1: the service
- *   without `--optimize-for-size` (the trade-off of docs/PERFORMANCE.md §2, "Speed against memory").
+ *   `npm run start:prod`): glibc's MALLOC_MMAP_THRESHOLD_ for the service. The service's other flags and
+ *   environment are those of `npm run start:prod`, read from package.json (bench/production.ts).
  */
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
 const USERS = Number(process.env.BENCH_USERS ?? 8);
@@ -58,11 +59,12 @@ if (SERVER_URL) {
 const bareData = { motif: { beneficiaire: "moi", pour: "majeur" }, step1: STEP1_PERTE, step2: STEP2 };
 const profile = process.env.BENCH_CPU_PROF === "1" ? ["--cpu-prof", "--cpu-prof-dir", "bench/profiles"] : [];
 // The flags and environment of `npm run start:prod` (see docs/PERFORMANCE.md, "Memory").
-const server: ChildProcess = spawn(process.execPath, ["--max-semi-space-size=2", ...(process.env.BENCH_NO_OFS ? [] : ["--optimize-for-size"]), ...(process.env.BENCH_NODE_FLAGS ?? "").split(" ").filter(Boolean), ...profile, "bench/server.mjs"], {
+const production = productionCommand();
+const server: ChildProcess = spawn(process.execPath, [...production.flags, ...(process.env.BENCH_NODE_FLAGS ?? "").split(" ").filter(Boolean), ...profile, "bench/server.mjs"], {
   env: {
     ...process.env,
-    MALLOC_ARENA_MAX: "2",
-    MALLOC_MMAP_THRESHOLD_: process.env.BENCH_MMAP_THRESHOLD ?? "65536",
+    ...production.env,
+    ...(process.env.BENCH_MMAP_THRESHOLD ? { MALLOC_MMAP_THRESHOLD_: process.env.BENCH_MMAP_THRESHOLD } : {}),
     NODE_ENV: "development",
     PORT: String(port),
     LOG_LEVEL: "silent",

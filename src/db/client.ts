@@ -1,12 +1,9 @@
 import { fileURLToPath } from "node:url";
 import { mkdirSync } from "node:fs";
 import { userInfo } from "node:os";
-import { PGlite } from "@electric-sql/pglite";
 import pg from "pg";
 import type { PgDatabase, PgQueryResultHKT } from "drizzle-orm/pg-core";
-import { drizzle as drizzlePglite } from "drizzle-orm/pglite";
 import { drizzle as drizzlePg } from "drizzle-orm/node-postgres";
-import { migrate as migratePglite } from "drizzle-orm/pglite/migrator";
 import { migrate as migratePg } from "drizzle-orm/node-postgres/migrator";
 import * as schema from "./schema.ts";
 
@@ -90,8 +87,14 @@ function preparing(pool: pg.Pool): SqlClient {
   };
 }
 
+/** PGlite and its drivers are loaded only here: a service on a PostgreSQL server never holds them (issue 8, memory). */
 async function openPglite(dataDir: string): Promise<Database> {
   if (dataDir !== "memory://" && !dataDir.startsWith("memory://")) mkdirSync(dataDir, { recursive: true });
+  const [{ PGlite }, { drizzle: drizzlePglite }, { migrate: migratePglite }] = await Promise.all([
+    import("@electric-sql/pglite"),
+    import("drizzle-orm/pglite"),
+    import("drizzle-orm/pglite/migrator"),
+  ]);
   const client = await PGlite.create(dataDir);
   const db = drizzlePglite(client, { schema }) as unknown as Db;
   return {

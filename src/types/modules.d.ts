@@ -8,3 +8,9 @@ declare module "connect-pg-simple" {
   }) => unknown;
   export default connectPgSimple;
 }
+
+/** fontkit's minified build (the package's own `unpkg` file): the same API as its main entry. */
+declare module "@pdf-lib/fontkit/dist/fontkit.umd.min.js" {
+  import fontkit from "@pdf-lib/fontkit";
+  export default fontkit;
+}
