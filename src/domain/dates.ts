@@ -13,9 +13,62 @@ const PARIS = new Intl.DateTimeFormat("fr-FR", {
   hourCycle: "h23",
 });
 
-export function parisParts(date: Date): { day: string; month: string; year: string; hour: string; minute: string } {
+type ParisParts = { day: string; month: string; year: string; hour: string; minute: string };
+
+const HOUR_MS = 3_600_000;
+/** To the second, to find an offset (Paris Mean Time, before 1911, was 9 min 21 s ahead of UTC). */
+const PARIS_PROBE = new Intl.DateTimeFormat("en-US", {
+  timeZone: "Europe/Paris",
+  year: "numeric",
+  month: "numeric",
+  day: "numeric",
+  hour: "numeric",
+  minute: "numeric",
+  second: "numeric",
+  hourCycle: "h23",
+  era: "short",
+});
+/** Paris's offset from UTC (ms) for each UTC hour already met, when it holds for the whole hour. */
+const hourOffsets = new Map<number, number>();
+const MAX_CACHED_HOURS = 20_000;
+
+function intlParts(date: Date): ParisParts {
   const part = Object.fromEntries(PARIS.formatToParts(date).map((p) => [p.type, p.value]));
   return { day: part.day!, month: part.month!, year: part.year!, hour: part.hour!, minute: part.minute! };
+}
+
+/** Paris's offset from UTC at this instant (whole seconds), from the time-zone database. */
+function offsetAt(ms: number): number {
+  const part = Object.fromEntries(PARIS_PROBE.formatToParts(new Date(ms)).map((p) => [p.type, p.value]));
+  const year = part.era === "BC" ? 1 - Number(part.year) : Number(part.year);
+  const local = new Date(0);
+  local.setUTCFullYear(year, Number(part.month) - 1, Number(part.day));
+  local.setUTCHours(Number(part.hour), Number(part.minute), Number(part.second), 0);
+  return local.getTime() - Math.floor(ms / 1000) * 1000;
+}
+
+/**
+ * The day and time in Paris, as `Intl.DateTimeFormat("fr-FR", { timeZone: "Europe/Paris" })`
+ * writes them. Asking Intl for every date cost about 3 µs and 2 kB of garbage (the account home
+ * shows seven, issue 8): Intl is asked once per UTC hour for the offset, which then holds for the
+ * whole hour (an hour in which the offset changes, as on a night of summer time, is asked date by
+ * date). Years outside 1000–9999 are left to Intl.
+ */
+export function parisParts(date: Date): ParisParts {
+  const ms = date.getTime();
+  const hour = Math.floor(ms / HOUR_MS);
+  let offset = hourOffsets.get(hour);
+  if (offset === undefined) {
+    if (!Number.isFinite(ms)) return intlParts(date);
+    const first = offsetAt(hour * HOUR_MS);
+    if (first !== offsetAt(hour * HOUR_MS + HOUR_MS - 1000)) return intlParts(date);
+    if (hourOffsets.size >= MAX_CACHED_HOURS) hourOffsets.clear();
+    hourOffsets.set(hour, (offset = first));
+  }
+  const local = new Date(ms + offset);
+  const year = local.getUTCFullYear();
+  if (year < 1000 || year > 9999) return intlParts(date);
+  return { day: two(local.getUTCDate()), month: two(local.getUTCMonth() + 1), year: String(year), hour: two(local.getUTCHours()), minute: two(local.getUTCMinutes()) };
 }
 
 /** "22/11/2026 10:15" */

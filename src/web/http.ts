@@ -4,8 +4,14 @@ import type { RawInput } from "../domain/forms.ts";
 import { renderPage, type PageContext } from "./views/layout.tsx";
 
 /** Small helpers shared by route handlers. */
+
+/**
+ * Sends a page as UTF-8 bytes, encoded once: a rendered page is a string of many pieces, which
+ * Fastify (its length) then Node (the header joined to it, then the socket) would each flatten
+ * into a copy on V8's heap (40 kB of garbage for a 13 kB page, issue 8).
+ */
 export function sendPage(reply: FastifyReply, page: VNode, status = 200): FastifyReply {
-  return reply.code(status).type("text/html; charset=utf-8").header("cache-control", "no-store").send(renderPage(page));
+  return reply.code(status).type("text/html; charset=utf-8").header("cache-control", "no-store").send(Buffer.from(renderPage(page), "utf8"));
 }
 
 export function formInput(request: FastifyRequest): RawInput {

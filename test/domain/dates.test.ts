@@ -4,6 +4,7 @@ import {
   formatDate,
   formatDateTime,
   parisDate,
+  parisParts,
   parisMidnight,
   sixMonthsAfterCreation,
   sixMonthsCutoff,
@@ -29,6 +30,51 @@ describe("dates shown in Paris time, whatever the server's zone", () => {
     expect(formatDateTime(new Date(instant))).toBe(shown);
     expect(formatDate(new Date(instant))).toBe(shown.slice(0, 10));
     expect(show(parisDate(new Date(instant)))).toBe(shown.slice(0, 10));
+  });
+});
+
+/** What Intl writes for Paris, asked directly: the reference parisParts must match, date for date. */
+const INTL = new Intl.DateTimeFormat("fr-FR", { timeZone: "Europe/Paris", day: "2-digit", month: "2-digit", year: "numeric", hour: "2-digit", minute: "2-digit", hourCycle: "h23" });
+const intl = (date: Date) => {
+  const part = Object.fromEntries(INTL.formatToParts(date).map((p) => [p.type, p.value]));
+  return { day: part.day, month: part.month, year: part.year, hour: part.hour, minute: part.minute };
+};
+
+describe("parisParts: Intl's answer, with the offset asked once per hour", () => {
+  it.each([
+    ["the spring change, 2026", "2026-03-29T00:59:59.999Z"],
+    ["the spring change, 2026 (after)", "2026-03-29T01:00:00Z"],
+    ["the autumn change, 2026", "2026-10-25T00:59:59Z"],
+    ["the autumn change, 2026 (after)", "2026-10-25T01:00:00Z"],
+    ["Paris Mean Time (9 min 21 s ahead), 1900", "1900-06-01T11:50:39.500Z"],
+    ["the end of Paris Mean Time, 1911", "1911-03-10T23:59:59Z"],
+    ["the end of Paris Mean Time, 1911 (after)", "1911-03-11T00:05:00Z"],
+    ["double summer time, 1945", "1945-05-01T12:00:00Z"],
+    ["no summer time, 1970", "1970-07-01T12:00:00Z"],
+    ["the epoch", "1970-01-01T00:00:00Z"],
+    ["a year past 2100", "2150-10-27T00:30:00Z"],
+    ["a year before 1000 (left to Intl)", "0999-12-31T23:30:00Z"],
+  ])("%s (%s)", (_name, instant) => {
+    const date = new Date(instant);
+    // Twice: the first call fills the hour's offset, the second reads it.
+    expect(parisParts(date)).toEqual(intl(date));
+    expect(parisParts(date)).toEqual(intl(date));
+  });
+
+  it("agrees with Intl on 20,000 instants from 1850 to 2200, every minute of each change of offset included", () => {
+    let seed = 42;
+    const random = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+    const from = Date.UTC(1850, 0, 1), to = Date.UTC(2200, 0, 1);
+    const instants = Array.from({ length: 20_000 }, () => from + Math.floor(random() * (to - from)));
+    for (const change of [Date.UTC(2025, 2, 30, 1), Date.UTC(2025, 9, 26, 1), Date.UTC(1976, 2, 28, 0), Date.UTC(1976, 8, 26, 0)]) {
+      for (let m = -90; m <= 90; m++) instants.push(change + m * 60_000 + 30_000);
+    }
+    const wrong = instants.filter((ms) => JSON.stringify(parisParts(new Date(ms))) !== JSON.stringify(intl(new Date(ms))));
+    expect(wrong.map((ms) => new Date(ms).toISOString())).toEqual([]);
+  });
+
+  it("refuses an invalid date as Intl does", () => {
+    expect(() => parisParts(new Date(Number.NaN))).toThrow(RangeError);
   });
 });
 

@@ -1,5 +1,8 @@
 import { describe, expect, it } from "vitest";
-import { frozen, Layout, PlainLayout, renderPage, type LayoutProps } from "../../src/web/views/layout.tsx";
+import { frozen, latin1, Layout, PlainLayout, renderPage, type LayoutProps } from "../../src/web/views/layout.tsx";
+
+/** The numeric character references `latin1` writes, read back (preact writes none: a typed `&` is `&amp;`). */
+const readReferences = (html: string) => html.replace(/&#(\d+);/g, (_m, code: string) => String.fromCodePoint(Number(code)));
 
 const HOSTILE = `<script>alert("x")</script> & "quotes" 'single' \u0001 0 \u0001`;
 
@@ -14,11 +17,15 @@ const CASES: Array<[string, Omit<LayoutProps, "children">]> = [
 ];
 
 describe("the page frame rendered once per variant", () => {
-  it.each(CASES)("writes what plain JSX writes, byte for byte: %s", (_name, props) => {
+  it.each(CASES)("writes what plain JSX writes, byte for byte once its character references are read: %s", (_name, props) => {
     const content = <p>Contenu {props.title}</p>;
     // Twice: the first render fills the cache, the second reads it.
     for (let round = 0; round < 2; round++) {
-      expect(renderPage(<Layout {...props}>{content}</Layout>)).toBe(renderPage(<PlainLayout {...props}>{content}</PlainLayout>));
+      const html = renderPage(<Layout {...props}>{content}</Layout>);
+      // (The breadcrumb is a frozen part of its own, in both.)
+      expect(readReferences(html)).toBe(readReferences(renderPage(<PlainLayout {...props}>{content}</PlainLayout>)));
+      // The frame is Latin-1 only: the page is, when its own content is.
+      expect(html).not.toMatch(/[\u0100-\u{10ffff}]/u);
     }
   });
 
@@ -32,6 +39,35 @@ describe("the page frame rendered once per variant", () => {
     expect(b).not.toMatch(/Alice|token-a/);
     expect(visitor).not.toMatch(/Alice|Bruno|token-/);
     expect(visitor).toContain("Se connecter");
+  });
+
+  it("writes every character beyond Latin-1 as a reference: the frame, the values, in text and attributes", () => {
+    const html = renderPage(<Layout ctx={{ csrfToken: "t", user: { displayName: "Łukasz N’Diaye 😀" }, devTools: false }} title="Étape — 1">x</Layout>);
+    expect(html).not.toMatch(/[\u0100-\u{10ffff}]/u);
+    expect(html).toContain("&#321;ukasz N&#8217;Diaye &#128512;");
+    expect(html).toContain("Retour à l&#8217;accueil");
+    expect(html).toContain("<title>Étape &#8212; 1 - ");
+    expect(latin1("a’b — c")).toBe("a&#8217;b &#8212; c");
+    expect(latin1("déjà « vu »")).toBe("déjà « vu »");
+  });
+
+  it("takes elements, lists and nothing where a child stands, rendered at each call", () => {
+    const build = (title: string, items: string, note: string) => (
+      <section aria-label={title}>
+        <h2>{title}</h2>
+        <ul>{items}</ul>
+        {note}
+      </section>
+    );
+    const cases: Array<[string, unknown, unknown]> = [
+      [HOSTILE, [<li>un’</li>, <li class="b">{HOSTILE}</li>], <p>note — 1</p>],
+      ["vide", [], null],
+      ["texte", <li>seul</li>, "fin « ici »"],
+    ];
+    for (const [title, items, note] of cases) {
+      const html = renderPage(frozen("test:children", build, title, items as never, note as never));
+      expect(readReferences(html)).toBe(renderPage(build(title, items as never, note as never)));
+    }
   });
 
   it("escapes each value as preact does, wherever it stands, as often as it appears", () => {

@@ -29,20 +29,24 @@ export const INVALID_HEADER_CODE = "PERMIS_INVALID_RESPONSE_HEADER";
  * writing, the header is dropped and the request answered with a 500 instead.
  */
 export function guardResponseHeaders(app: FastifyInstance) {
-  app.addHook("onSend", async (_request, reply, payload) => {
+  // A callback, not an async function: it runs on every response (twice for a page), and makes no promise nor array.
+  app.addHook("onSend", (_request, reply, payload, done) => {
     let invalid = false;
-    for (const [name, value] of Object.entries(reply.getHeaders())) {
+    const headers = reply.getHeaders();
+    for (const name in headers) {
+      const value = headers[name];
       if (value === undefined) continue;
       try {
         validateHeaderName(name);
-        for (const item of Array.isArray(value) ? value : [value]) validateHeaderValue(name, String(item));
+        if (Array.isArray(value)) for (const item of value) validateHeaderValue(name, String(item));
+        else validateHeaderValue(name, typeof value === "string" ? value : String(value));
       } catch {
         reply.removeHeader(name);
         invalid = true;
       }
     }
-    if (invalid) throw new HttpError(500, INVALID_HEADER_CODE);
-    return payload;
+    if (invalid) done(new HttpError(500, INVALID_HEADER_CODE));
+    else done(null, payload);
   });
 }
 

@@ -1,5 +1,6 @@
 import { Alert, ErrorSummary, Input, SearchBar, Table } from "../../views/components.tsx";
-import { Layout, type PageContext } from "../../views/layout.tsx";
+import type { ComponentChildren } from "preact";
+import { frozen, Layout, type PageContext } from "../../views/layout.tsx";
 import { formatDateTime } from "../../../domain/dates.ts";
 
 /** The account home (SPEC §2): notifications, "MON ESPACE CONDUCTEUR", "MES DEMANDES EN COURS". */
@@ -14,7 +15,7 @@ export interface RequestRow {
   actions: Array<{ label: string; href: string }>;
 }
 
-export function AccountHomePage(p: {
+export interface AccountHomeProps {
   ctx: PageContext;
   displayName: string;
   lastLoginAt: Date | null;
@@ -24,27 +25,108 @@ export function AccountHomePage(p: {
   total?: number;
   query?: string;
   flash?: string | undefined;
-}) {
-  const query = p.query ?? "";
+}
+
+/**
+ * The account home. Its content is the most viewed of the service (issue 8): it is written as a
+ * `frozen` template, rendered once, whose holes are what changes from one view to the next
+ * (`accountHomeHoles`, in the order of `AccountHomeContent`'s parameters).
+ */
+export function AccountHomePage(p: AccountHomeProps) {
   return (
     <Layout ctx={p.ctx} title="Mon espace">
-      {p.flash && <Alert type="success">{p.flash}</Alert>}
-      <h1>Bienvenue {p.displayName}</h1>
-      {p.lastLoginAt && <p>Dernière connexion : {formatDateTime(p.lastLoginAt)}</p>}
+      {frozen("account-home", AccountHomeContent, ...accountHomeHoles(p))}
+    </Layout>
+  );
+}
+
+/** What changes on the account home: the page's blocks shown or not, the lists, the texts. */
+export function accountHomeHoles(p: AccountHomeProps): ComponentChildren[] {
+  const query = p.query ?? "";
+  return [
+    p.flash ? <Alert type="success">{p.flash}</Alert> : null,
+    p.displayName,
+    p.lastLoginAt ? <p>Dernière connexion : {formatDateTime(p.lastLoginAt)}</p> : null,
+    p.notifications.length === 0 ? (
+      <p>Aucune notification.</p>
+    ) : (
+      <ul>{p.notifications.map((n) => frozen("account-home:notification", NotificationItem, formatDateTime(n.createdAt), n.message))}</ul>
+    ),
+    query,
+    query !== "" ? (
+      <p id="search-result">
+        {p.requests.length === 0 ? "Aucune demande ne correspond" : `${p.requests.length} demande${p.requests.length > 1 ? "s" : ""} sur ${p.total ?? p.requests.length} correspond${p.requests.length > 1 ? "ent" : ""}`} à « {query} ».{" "}
+        <a href="/mon-espace#mes-demandes">Afficher toutes mes demandes</a>
+      </p>
+    ) : null,
+    p.requests.length === 0 ? (
+      <tr>
+        <td colSpan={7}>{query !== "" && (p.total ?? 0) > 0 ? `Aucune demande ne correspond à « ${query} »` : "Aucune demande à afficher"}</td>
+      </tr>
+    ) : (
+      p.requests.map((r) =>
+        frozen(
+          "account-home:row",
+          RequestRowCells,
+          r.givenName,
+          r.familyName,
+          r.number,
+          formatDateTime(r.createdAt),
+          formatDateTime(r.updatedAt),
+          r.state,
+          r.actions.map((a) => frozen("account-home:action", ActionLink, a.href, a.label)),
+        ),
+      )
+    ),
+  ];
+}
+
+function NotificationItem(date: string, message: string) {
+  return (
+    <li>
+      {date} - {message}
+    </li>
+  );
+}
+
+/** One line of "MES DEMANDES EN COURS" (holes: the texts of its cells, then its action links). */
+function RequestRowCells(givenName: string, familyName: string, number: string, created: string, updated: string, state: string, actions: string) {
+  return (
+    <tr>
+      <td>{givenName}</td>
+      <td>{familyName}</td>
+      <td>{number}</td>
+      <td>{created}</td>
+      <td>{updated}</td>
+      <td>{state}</td>
+      <td>
+        <ul class="fr-btns-group fr-btns-group--sm fr-btns-group--inline">{actions}</ul>
+      </td>
+    </tr>
+  );
+}
+
+function ActionLink(href: string, label: string) {
+  return (
+    <li>
+      <a class="fr-btn fr-btn--sm fr-btn--secondary" href={href}>
+        {label}
+      </a>
+    </li>
+  );
+}
+
+/** The account home's content (SPEC §2); each parameter is a hole of the template (see `frozen`). */
+export function AccountHomeContent(flash: string, displayName: string, lastLogin: string, notifications: string, query: string, searchResult: string, rows: string) {
+  return (
+    <>
+      {flash}
+      <h1>Bienvenue {displayName}</h1>
+      {lastLogin}
       <div class="fr-grid-row fr-grid-row--gutters">
         <section class="fr-col-12 fr-col-md-6" aria-labelledby="notifications-title">
           <h2 id="notifications-title">NOTIFICATIONS</h2>
-          {p.notifications.length === 0 ? (
-            <p>Aucune notification.</p>
-          ) : (
-            <ul>
-              {p.notifications.map((n) => (
-                <li>
-                  {formatDateTime(n.createdAt)} - {n.message}
-                </li>
-              ))}
-            </ul>
-          )}
+          {notifications}
         </section>
         <section class="fr-col-12 fr-col-md-6" aria-labelledby="espace-conducteur-title">
           <h2 id="espace-conducteur-title">MON ESPACE CONDUCTEUR</h2>
@@ -91,45 +173,14 @@ export function AccountHomePage(p: {
           hint="Par numéro de demande, prénom, nom ou état (par exemple « Brouillon »)."
           spacing="fr-mb-2w"
         />
-        {query !== "" && (
-          <p id="search-result">
-            {p.requests.length === 0 ? "Aucune demande ne correspond" : `${p.requests.length} demande${p.requests.length > 1 ? "s" : ""} sur ${p.total ?? p.requests.length} correspond${p.requests.length > 1 ? "ent" : ""}`} à « {query} ».{" "}
-            <a href="/mon-espace#mes-demandes">Afficher toutes mes demandes</a>
-          </p>
-        )}
+        {searchResult}
         <p>
           <a class="fr-btn fr-icon-add-line fr-btn--icon-left" href="/demandes/nouvelle">
             Commencer la demande
           </a>
         </p>
         <Table id="requests-table" caption="Mes demandes en cours" hideCaption headers={["Prénom", "Nom", "Numéro", "Date de création", "Date de mise à jour", "Etat", "Actions"]}>
-          {p.requests.length === 0 ? (
-            <tr>
-              <td colSpan={7}>{query !== "" && (p.total ?? 0) > 0 ? `Aucune demande ne correspond à « ${query} »` : "Aucune demande à afficher"}</td>
-            </tr>
-          ) : (
-            p.requests.map((r) => (
-              <tr>
-                <td>{r.givenName}</td>
-                <td>{r.familyName}</td>
-                <td>{r.number}</td>
-                <td>{formatDateTime(r.createdAt)}</td>
-                <td>{formatDateTime(r.updatedAt)}</td>
-                <td>{r.state}</td>
-                <td>
-                  <ul class="fr-btns-group fr-btns-group--sm fr-btns-group--inline">
-                    {r.actions.map((a) => (
-                      <li>
-                        <a class="fr-btn fr-btn--sm fr-btn--secondary" href={a.href}>
-                          {a.label}
-                        </a>
-                      </li>
-                    ))}
-                  </ul>
-                </td>
-              </tr>
-            ))
-          )}
+          {rows}
         </Table>
       </section>
       <section aria-labelledby="aide-title" class="fr-mt-4w">
@@ -157,7 +208,7 @@ export function AccountHomePage(p: {
           </li>
         </ul>
       </section>
-    </Layout>
+    </>
   );
 }
 
