@@ -238,22 +238,28 @@ function checkStorageKey(storageKey: string): void {
  * that die at once but live outside V8's heap: V8 collects them only once tens of Mo of them
  * have piled up (its external-memory trigger), which fifty simultaneous uploads reach in a blink.
  * Every COLLECT_EVERY bytes stored (all puts together), the young generation is collected (about
- * a millisecond with the 2 Mo semi-space of `npm run start:prod`), which frees them. `gc` is
- * exposed to a fresh context only, never to this one's code.
+ * a millisecond with the 2 Mo semi-space of `npm run start:prod`), which frees them; every
+ * FULL_EVERY-th time, the whole heap (15–25 ms), for the buffers of uploads in flight that
+ * outlived two young collections (50 simultaneous 11.5 Mo uploads: peak 243–246 → 236 Mo,
+ * docs/PERFORMANCE.md §2). `gc` is exposed to a fresh context only, never to this one's code.
  */
 const COLLECT_EVERY = 8 * 1024 * 1024;
-let collectYoung: (() => void) | undefined;
+/** One collection in eight is a full one: buffers of uploads in flight outlive two young collections and reach the old generation. */
+const FULL_EVERY = 8;
+let collect: ((type: "minor" | "major") => void) | undefined;
 let sinceCollect = 0;
+let collections = 0;
 function collected(bytes: number): void {
   sinceCollect += bytes;
   if (sinceCollect < COLLECT_EVERY) return;
   sinceCollect = 0;
-  if (!collectYoung) {
+  if (!collect) {
     setFlagsFromString("--expose-gc");
-    const gc = runInNewContext("gc") as (options: { type: "minor" }) => void;
-    collectYoung = () => gc({ type: "minor" });
+    const gc = runInNewContext("gc") as (options: { type: "minor" | "major" }) => void;
+    collect = (type) => gc({ type });
   }
-  collectYoung();
+  collections++;
+  collect(collections % FULL_EVERY === 0 ? "major" : "minor");
 }
 
 /** A cipher with a fresh IV, preceded by a counter of plaintext bytes; `result()` once the pipeline is done. */
