@@ -3,7 +3,7 @@ import type { VNode } from "preact";
 import type { RawInput } from "../domain/forms.ts";
 import { renderPage, type PageContext } from "./views/layout.tsx";
 
-/** Small helpers shared by route handlers. */
+/* Small helpers shared by route handlers. */
 
 /**
  * Sends a page as UTF-8 bytes, encoded once: a rendered page is a string of many pieces, which

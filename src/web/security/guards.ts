@@ -39,7 +39,7 @@ export function guardResponseHeaders(app: FastifyInstance) {
       try {
         validateHeaderName(name);
         if (Array.isArray(value)) for (const item of value) validateHeaderValue(name, String(item));
-        else validateHeaderValue(name, typeof value === "string" ? value : String(value));
+        else validateHeaderValue(name, String(value));
       } catch {
         reply.removeHeader(name);
         invalid = true;

@@ -503,12 +503,11 @@ export function frozen(key: string, build: (...holes: string[]) => preact.VNode,
   return jsxTemplate(parts.html as string[], ...parts.holes.map((i) => escaped[i]!));
 }
 
-const BEYOND_LATIN1 = /[\u0100-\u{10ffff}]/u;
-const EACH_BEYOND_LATIN1 = /[\u0100-\u{10ffff}]/gu;
+const BEYOND_LATIN1 = /[\u0100-\u{10ffff}]/gu;
 
-/** HTML text with every character beyond Latin-1 written as a numeric character reference. */
+/** HTML text with every character beyond Latin-1 written as a numeric character reference (the same string when there is none). */
 export function latin1(html: string): string {
-  return BEYOND_LATIN1.test(html) ? html.replace(EACH_BEYOND_LATIN1, (c) => `&#${c.codePointAt(0)};`) : html;
+  return html.replace(BEYOND_LATIN1, (c) => `&#${c.codePointAt(0)};`);
 }
 
 export function renderPage(node: preact.VNode): string {

@@ -15,7 +15,7 @@ export interface RequestRow {
   actions: Array<{ label: string; href: string }>;
 }
 
-export interface AccountHomeProps {
+interface AccountHomeProps {
   ctx: PageContext;
   displayName: string;
   lastLoginAt: Date | null;
@@ -41,7 +41,7 @@ export function AccountHomePage(p: AccountHomeProps) {
 }
 
 /** What changes on the account home: the page's blocks shown or not, the lists, the texts. */
-export function accountHomeHoles(p: AccountHomeProps): ComponentChildren[] {
+function accountHomeHoles(p: AccountHomeProps): ComponentChildren[] {
   const query = p.query ?? "";
   return [
     p.flash ? <Alert type="success">{p.flash}</Alert> : null,
@@ -117,7 +117,7 @@ function ActionLink(href: string, label: string) {
 }
 
 /** The account home's content (SPEC §2); each parameter is a hole of the template (see `frozen`). */
-export function AccountHomeContent(flash: string, displayName: string, lastLogin: string, notifications: string, query: string, searchResult: string, rows: string) {
+function AccountHomeContent(flash: string, displayName: string, lastLogin: string, notifications: string, query: string, searchResult: string, rows: string) {
   return (
     <>
       {flash}
