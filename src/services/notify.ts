@@ -156,18 +156,23 @@ export class Notifier {
 export class MessageLog {
   constructor(private readonly db: Db) {}
 
-  /** A signed delivery report of the SMS provider; false when no message has this provider id. */
-  async recordDelivery(providerMessageId: string, status: DeliveryStatus, at: Date): Promise<boolean> {
+  /**
+   * A signed delivery report of the SMS provider; false when no message has this provider id.
+   * `at` is the report's own date, or undefined when it gave none (then now).
+   */
+  async recordDelivery(providerMessageId: string, status: DeliveryStatus, at: Date | undefined, now: Date): Promise<boolean> {
     const [known] = await this.db
       .select({ deliveryStatus: outbox.deliveryStatus, deliveryAt: outbox.deliveryAt })
       .from(outbox)
       .where(eq(outbox.providerMessageId, providerMessageId))
       .limit(1);
     if (!known) return false;
-    // A report dated before the final status already known (a replayed or late report) changes nothing.
     const final = known.deliveryStatus === "delivered" || known.deliveryStatus === "failed";
-    if (final && known.deliveryAt && at.getTime() < known.deliveryAt.getTime()) return true;
-    return recordDelivery(this.db, providerMessageId, status, at);
+    // Once a status is final, only a report dated after it may change it: an older one (late, or
+    // replayed) changes nothing, and so does an undated one, which a replay could otherwise date
+    // "now" and use to overwrite the real outcome.
+    if (final && (at === undefined || (known.deliveryAt && at.getTime() < known.deliveryAt.getTime()))) return true;
+    return recordDelivery(this.db, providerMessageId, status, at ?? now);
   }
 
   /** Newest first (development sinks: /dev/mails, /dev/sms). */

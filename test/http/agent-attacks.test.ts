@@ -289,6 +289,30 @@ describe("SMS delivery reports replayed", () => {
     expect(row!.deliveryStatus).toBe("delivered");
     expect(row!.deliveryAt!.toISOString()).toBe("2026-01-10T10:05:00.000Z");
   });
+
+  it("an undated report changes the status while it is not final, never once it is (a replay would be dated now)", async () => {
+    const { request } = await insertSentRequest(t.db.db, { telephone: "0612345678", serviceId: "att-a" });
+    await t.db.db.transaction((tx) => t.services.notifier.queue(tx, { requestId: request.id, event: "validee", now: t.services.clock.now() }));
+    await t.services.outbox.runOnce();
+    const sms = (await t.db.db.select().from(outbox).where(and(eq(outbox.requestId, request.id), eq(outbox.channel, "sms"))))[0]!;
+    const send = (body: string) =>
+      t.app.inject({ method: "POST", url: "/sms/statut", headers: { "content-type": "application/json", "x-signature": signSmsCallback(SMS_SECRET, body) }, payload: body });
+    const read = async () => (await t.db.db.select().from(outbox).where(eq(outbox.id, sms.id)))[0]!;
+    // Nothing final yet: the provider's undated "sent" is recorded, dated on arrival.
+    const before = Date.now();
+    expect((await send(JSON.stringify({ id: sms.providerMessageId, status: "sent" }))).statusCode).toBe(204);
+    expect((await read()).deliveryStatus).toBe("accepted");
+    expect((await read()).deliveryAt!.getTime()).toBeGreaterThanOrEqual(before - 1000);
+    // The provider reports the delivery, dated ten minutes ago.
+    const deliveredAt = new Date(Date.now() - 10 * 60_000).toISOString();
+    expect((await send(JSON.stringify({ id: sms.providerMessageId, status: "delivered", at: deliveredAt }))).statusCode).toBe(204);
+    expect((await read()).deliveryStatus).toBe("delivered");
+    // An undated "failed" (captured, then replayed) would be dated now, after the delivery: it changes nothing.
+    expect((await send(JSON.stringify({ id: sms.providerMessageId, status: "failed" }))).statusCode).toBe(204);
+    const row = await read();
+    expect(row.deliveryStatus).toBe("delivered");
+    expect(row.deliveryAt!.toISOString()).toBe(deliveredAt);
+  });
 });
 
 describe("ProConnect's pending authorization", () => {

@@ -37,7 +37,8 @@ const STATUSES: Record<string, "accepted" | "delivered" | "failed"> = {
 /**
  * The SMS provider's signed delivery reports: `POST /sms/statut`, JSON `{id, status, at?}`
  * signed in `X-Signature` (see signSmsCallback). No session, no CSRF: the signature is the
- * proof. Registered only when SMS_CALLBACK_SECRET is set.
+ * proof. A replayed report cannot undo a final status (MessageLog.recordDelivery: only a report
+ * dated after it may change it). Registered only when SMS_CALLBACK_SECRET is set.
  */
 export async function smsCallbackRoutes(app: FastifyInstance, deps: WebDeps) {
   const secret = deps.config.sms.callbackSecret;
@@ -60,13 +61,13 @@ export async function smsCallbackRoutes(app: FastifyInstance, deps: WebDeps) {
       const status = typeof report?.status === "string" ? STATUSES[report.status.toLowerCase()] : undefined;
       const id = report?.id;
       if (typeof id !== "string" || id.length === 0 || id.length > 200 || !status) return reply.code(400).send({ error: "Requête invalide" });
-      let at = deps.clock.now();
+      const now = deps.clock.now();
+      let at: Date | undefined;
       if (report.at !== undefined) {
-        const parsed = typeof report.at === "string" && report.at.length <= 40 ? new Date(report.at) : new Date(Number.NaN);
-        if (Number.isNaN(parsed.getTime()) || parsed.getTime() > at.getTime() + SMS_REPORT_MAX_AHEAD_MS) return reply.code(400).send({ error: "Requête invalide" });
-        at = parsed;
+        at = typeof report.at === "string" && report.at.length <= 40 ? new Date(report.at) : new Date(Number.NaN);
+        if (Number.isNaN(at.getTime()) || at.getTime() > now.getTime() + SMS_REPORT_MAX_AHEAD_MS) return reply.code(400).send({ error: "Requête invalide" });
       }
-      if (!(await deps.messages.recordDelivery(id, status, at))) return reply.code(404).send({ error: "Message inconnu" });
+      if (!(await deps.messages.recordDelivery(id, status, at, now))) return reply.code(404).send({ error: "Message inconnu" });
       return reply.code(204).send();
     });
   });
