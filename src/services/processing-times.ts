@@ -23,9 +23,13 @@ const DAY_MS = 86_400_000;
  * Public processing times ("Délais de traitement", issue 9 §6): per service instructeur, the
  * median and 90th percentile of the days from "Envoyée" to a decision over the last 30 days,
  * and how many requests wait. Kept a minute: the page is public and the figures move slowly.
+ * When the minute is over, the visitors arriving while the figures are being read again wait for
+ * that one reading (one query per instance, not one per visitor: a burst of visitors cannot
+ * multiply the query over the history).
  */
 export class ProcessingTimesService {
   private cached: { at: number; report: ProcessingTimesReport } | undefined;
+  private reading: Promise<ProcessingTimesReport> | undefined;
 
   constructor(
     private readonly db: Db,
@@ -33,9 +37,16 @@ export class ProcessingTimesService {
     private readonly cacheMs = 60_000,
   ) {}
 
-  async report(): Promise<ProcessingTimesReport> {
+  report(): Promise<ProcessingTimesReport> {
     const now = this.clock.now();
-    if (this.cached && now.getTime() - this.cached.at >= 0 && now.getTime() - this.cached.at < this.cacheMs) return this.cached.report;
+    if (this.cached && now.getTime() - this.cached.at >= 0 && now.getTime() - this.cached.at < this.cacheMs) return Promise.resolve(this.cached.report);
+    this.reading ??= this.read(now).finally(() => {
+      this.reading = undefined;
+    });
+    return this.reading;
+  }
+
+  private async read(now: Date): Promise<ProcessingTimesReport> {
     const since = new Date(now.getTime() - WINDOW_DAYS * DAY_MS);
     const rows = await serviceDurations(this.db, since, now);
     const report: ProcessingTimesReport = {
