@@ -1,5 +1,13 @@
+import { serialize } from "node:v8";
 import { describe, expect, it } from "vitest";
+import { AccountHomePage } from "../../src/web/citizen/views/account.tsx";
 import { frozen, latin1, Layout, PlainLayout, renderPage, type LayoutProps } from "../../src/web/views/layout.tsx";
+
+/**
+ * How V8 stores a string: one byte per character or two. Its serialisation says which (the tag
+ * after the two header bytes: `"` one-byte, `c` two-byte), whatever characters it holds.
+ */
+const storage = (text: string) => (String.fromCharCode(serialize(text)[2]!) === '"' ? "one-byte" : "two-byte");
 
 /** The numeric character references `latin1` writes, read back (preact writes none: a typed `&` is `&amp;`). */
 const readReferences = (html: string) => html.replace(/&#(\d+);/g, (_m, code: string) => String.fromCodePoint(Number(code)));
@@ -80,5 +88,28 @@ describe("the page frame rendered once per variant", () => {
     expect(html).toBe(renderPage(twice(HOSTILE)));
     expect(html).not.toContain("<script>");
     expect(renderPage(frozen("test:twice", twice, "deux"))).toBe("<!doctype html><p title=\"deux\">deux / deux</p>");
+  });
+
+  it("stores a page of Latin-1 text one byte per character, even where the frame had ’ (Node encodes it six times faster)", () => {
+    const text = "<p>l’usager, réception</p>".repeat(50);
+    expect(storage(text)).toBe("two-byte");
+    expect(storage(latin1(text))).toBe("one-byte");
+    expect(latin1(text)).toBe("<p>l&#8217;usager, réception</p>".repeat(50));
+    const when = new Date("2026-11-30T09:15:00Z");
+    const page = renderPage(
+      <AccountHomePage
+        ctx={{ csrfToken: "token", user: { displayName: "Élodie Martin" }, devTools: false }}
+        displayName="Élodie Martin"
+        lastLoginAt={when}
+        notifications={[{ createdAt: when, message: "Votre demande a été envoyée." }]}
+        requests={[{ id: "r1", givenName: "Élodie", familyName: "MARTIN", number: "PC-2026-0000001", createdAt: when, updatedAt: when, state: "Envoyée", actions: [{ label: "Consulter", href: "/demandes/r1" }] }]}
+        total={1}
+        query=""
+      />,
+    );
+    // The frame holds ’ (« Retour à l’accueil »), written as a reference: the page stays one-byte.
+    expect(page).toContain("l&#8217;accueil");
+    expect(page).toContain("Votre demande a été envoyée.");
+    expect(storage(page)).toBe("one-byte");
   });
 });
