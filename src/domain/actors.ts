@@ -24,3 +24,12 @@ export type Actor = { kind: "usager"; accountId: string } | AgentActor | { kind:
 export function isAgentRole(value: string): value is AgentRole {
   return Object.hasOwn(AGENT_ROLES, value);
 }
+
+/**
+ * Whether an agent of this role must sign in with two factors: an administrator creates agents,
+ * gives roles and services, and may act for every service. Password sign-in always asks for a
+ * TOTP code; through ProConnect, the ID token's `acr` must say two factors were used.
+ */
+export function requiresTwoFactors(role: AgentRole): boolean {
+  return role === "admin";
+}

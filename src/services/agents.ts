@@ -29,7 +29,7 @@ import {
   type AuditEntry,
   type InstructionService,
 } from "../db/repositories/agents.ts";
-import { isAgentRole, type AgentActor, type AgentRole } from "../domain/actors.ts";
+import { isAgentRole, requiresTwoFactors, type AgentActor, type AgentRole } from "../domain/actors.ts";
 import type { Clock } from "./clock.ts";
 import { hashSecret, verifyDecoy, verifySecret } from "./passwords.ts";
 import { sha256 } from "./secrets.ts";
@@ -343,11 +343,20 @@ export class AgentService {
   /* -------------------------------------------------------------- ProConnect */
 
   /** A ProConnect identity is an agent when an active agent has its email. */
-  async proConnectSignin(email: string | undefined): Promise<{ kind: "ok"; agentId: string } | { kind: "unknown" } | { kind: "inactive" }> {
+  /**
+   * A ProConnect identity signing in: matched to an agent by email. A role that must sign in with
+   * two factors (an administrator: requiresTwoFactors) is refused when ProConnect says the
+   * sign-in used only one; nothing is written then.
+   */
+  async proConnectSignin(
+    email: string | undefined,
+    twoFactors: boolean,
+  ): Promise<{ kind: "ok"; agentId: string } | { kind: "unknown" } | { kind: "inactive" } | { kind: "two_factors_required" }> {
     if (!email) return { kind: "unknown" };
     const agent = await this.findByEmail(email);
     if (!agent) return { kind: "unknown" };
     if (!agent.active) return { kind: "inactive" };
+    if (requiresTwoFactors(agent.role) && !twoFactors) return { kind: "two_factors_required" };
     await updateAgent(this.db, agent.id, { lastLoginAt: this.clock.now() });
     return { kind: "ok", agentId: agent.id };
   }

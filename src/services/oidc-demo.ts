@@ -70,6 +70,10 @@ export interface DemoProviderConfig<I extends { sub: string }> {
   unsignedUserinfo?: boolean;
   /** The `acr` of every sign-in (also announced, with the eIDAS levels). */
   acr?: string;
+  /** Other `acr` values a sign-in may choose (the chooser's forms post one as `acr`); announced too. */
+  acrChoices?: readonly string[];
+  /** Honour the `claims` request parameter (ProConnect's way of asking for two factors). */
+  claimsParameter?: boolean;
   ttl: { AccessToken: number; AuthorizationCode: number };
   identities: readonly I[];
   /** The claims released for an identity. */
@@ -98,7 +102,7 @@ export async function startDemoOidcProvider<I extends { sub: string }>(config: D
   const claims = scopes.filter((s) => s !== "openid");
 
   const provider = new Provider(issuer, {
-    ...(config.acr ? { acrValues: [...new Set(["eidas1", "eidas2", "eidas3", config.acr])] } : {}),
+    ...(config.acr ? { acrValues: [...new Set(["eidas1", "eidas2", "eidas3", config.acr, ...(config.acrChoices ?? [])])] } : {}),
     clients: [
       {
         client_id: client.clientId,
@@ -123,6 +127,7 @@ export async function startDemoOidcProvider<I extends { sub: string }>(config: D
     features: {
       devInteractions: { enabled: false },
       jwtUserinfo: { enabled: true },
+      claimsParameter: { enabled: config.claimsParameter === true },
       rpInitiatedLogout: {
         enabled: true,
         // The real providers end their session without asking; the demonstration does it
@@ -168,9 +173,12 @@ export async function startDemoOidcProvider<I extends { sub: string }>(config: D
     try {
       const details = await provider.interactionDetails(req, res);
       if (req.method === "POST" && match[2]) {
-        const sub = (await readForm(req)).get("sub") ?? "";
+        const form = await readForm(req);
+        const sub = form.get("sub") ?? "";
         if (!config.identities.some((i) => i.sub === sub)) throw new Error("unknown identity");
-        await provider.interactionFinished(req, res, { login: { accountId: sub, ...(config.acr ? { acr: config.acr } : {}) } }, { mergeWithLastSubmission: false });
+        const chosen = form.get("acr");
+        const acr = chosen !== null && config.acrChoices?.includes(chosen) ? chosen : config.acr;
+        await provider.interactionFinished(req, res, { login: { accountId: sub, ...(acr ? { acr } : {}) } }, { mergeWithLastSubmission: false });
         return;
       }
       const action = `/interaction/${escapeHtml(details.uid)}/login`;

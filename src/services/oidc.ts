@@ -32,6 +32,11 @@ export interface OidcProfile<Identity> {
   signingAlg: string;
   /** `acr_values` asked for, if any. */
   acrValues?: string;
+  /**
+   * The `claims` request parameter (OpenID Connect Core §5.5), if any: e.g. the `acr` values
+   * wanted in the ID token. `strong` is what the caller of authorizationUrl asked for.
+   */
+  claimsRequest?: (strong: boolean) => Record<string, unknown>;
   /** The error thrown when the token response has no ID token. */
   noIdToken: () => Error;
   /** Checks the ID token's claims before the userinfo is asked for (e.g. its `acr`); throws to refuse. */
@@ -85,7 +90,8 @@ export class OidcClient<Identity> {
     return this.configuration;
   }
 
-  async authorizationUrl(): Promise<{ url: string; pending: OidcPending }> {
+  /** `strong`: ask the provider for its strongest sign-in (see OidcProfile.claimsRequest). */
+  async authorizationUrl(options: { strong?: boolean } = {}): Promise<{ url: string; pending: OidcPending }> {
     const config = await this.config();
     // State and nonce of 43 characters (ProConnect asks for at least 32).
     const pending = { state: oidc.randomState(), nonce: oidc.randomNonce(), codeVerifier: oidc.randomPKCECodeVerifier() };
@@ -97,6 +103,7 @@ export class OidcClient<Identity> {
       code_challenge: await oidc.calculatePKCECodeChallenge(pending.codeVerifier),
       code_challenge_method: "S256",
       ...(this.profile.acrValues ? { acr_values: this.profile.acrValues } : {}),
+      ...(this.profile.claimsRequest ? { claims: JSON.stringify(this.profile.claimsRequest(options.strong === true)) } : {}),
     });
     return { url: url.href, pending };
   }

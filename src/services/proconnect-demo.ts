@@ -1,6 +1,10 @@
 import { DEMO_AGENT_PASSWORD, DEMO_AGENTS } from "./demo.ts";
 import { escapeHtml, startDemoOidcProvider, type DemoClientOptions, type DemoLook, type RunningDemoProvider } from "./oidc-demo.ts";
 import { PROCONNECT_SCOPES, PROCONNECT_SIGNING_ALG } from "./proconnect.ts";
+
+/** The demonstration's sign-ins: with two factors (the default), or with a password only. */
+export const DEMO_ACR_TWO_FACTORS = "https://proconnect.gouv.fr/assurance/self-asserted-2fa";
+export const DEMO_ACR_ONE_FACTOR = "eidas1";
 import { totpCode } from "./totp.ts";
 import { AGENT_ROLES } from "../domain/actors.ts";
 
@@ -65,6 +69,9 @@ export function startProConnectDemo(options: ProConnectDemoOptions): Promise<Pro
     scopes: PROCONNECT_SCOPES,
     signingAlg: PROCONNECT_SIGNING_ALG,
     kid: "demo-proconnect",
+    acr: DEMO_ACR_TWO_FACTORS,
+    acrChoices: [DEMO_ACR_ONE_FACTOR],
+    claimsParameter: true,
     ttl: { AccessToken: 60, AuthorizationCode: 30 },
     identities: PROCONNECT_DEMO_IDENTITIES,
     claims: ({ description: _description, ...claims }) => ({ ...claims }),
@@ -80,6 +87,7 @@ export function startProConnectDemo(options: ProConnectDemoOptions): Promise<Pro
           return `<li><form method="post" action="${action}">
 <input type="hidden" name="sub" value="${escapeHtml(i.sub)}">
 <button type="submit">Se connecter en tant que ${escapeHtml(i.given_name)} ${escapeHtml(i.usual_name)}</button>
+<button type="submit" name="acr" value="${DEMO_ACR_ONE_FACTOR}">sans double authentification</button>
 <br><small>${escapeHtml(i.description)} — ${escapeHtml(i.email)}</small>${password}</form></li>`;
         }).join("");
       },

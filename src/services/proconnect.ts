@@ -5,9 +5,21 @@ import { OidcClient, textClaim, type OidcClientOptions, type OidcPending } from 
  * through ./oidc.ts: authorization-code flow with PKCE, state and nonce; the ID token and the
  * userinfo answer (a JWT, as ProConnect sends it) are checked against the provider's published
  * keys. The identity is then matched to an agent by email (AgentService.proConnectSignin):
- * nobody is created here.
+ * nobody is created here. The ID token's `acr` tells whether the sign-in used two factors.
  */
 export const PROCONNECT_SCOPES = "openid email given_name usual_name siret uid organization_label";
+
+/**
+ * The `acr` values by which ProConnect says the sign-in used two factors (its documentation and
+ * the federation's: eIDAS substantial and high, and its own "-2fa" levels). Every sign-in asks for
+ * one of them, as a wish; an administrator's requires one (see AgentService.proConnectSignin).
+ */
+export const PROCONNECT_MFA_ACRS: readonly string[] = [
+  "eidas2",
+  "eidas3",
+  "https://proconnect.gouv.fr/assurance/self-asserted-2fa",
+  "https://proconnect.gouv.fr/assurance/consistency-checked-2fa",
+];
 
 /** The algorithm ProConnect signs the ID token and the userinfo JWT with, as registered for this client. */
 export const PROCONNECT_SIGNING_ALG = "RS256";
@@ -24,6 +36,8 @@ export interface ProConnectIdentity {
   usualName: string | undefined;
   siret: string | undefined;
   organization: string | undefined;
+  /** Whether the sign-in used two factors (the ID token's `acr` is one of PROCONNECT_MFA_ACRS). */
+  twoFactors: boolean;
 }
 
 /** A ProConnect answer refused by this client (the code goes to the log, nothing personal). */
@@ -39,6 +53,8 @@ export class ProConnect extends OidcClient<ProConnectIdentity> {
     super(options, {
       scopes: PROCONNECT_SCOPES,
       signingAlg: PROCONNECT_SIGNING_ALG,
+      // Two factors wished for on every sign-in; required (essential) when `strong` is asked.
+      claimsRequest: (strong) => ({ id_token: { acr: { essential: strong, values: PROCONNECT_MFA_ACRS } } }),
       noIdToken: () => new ProConnectRefused("PC_NO_ID_TOKEN"),
       identity: (claims, info) => {
         const text = (key: string) => textClaim(info, key, 320);
@@ -51,6 +67,7 @@ export class ProConnect extends OidcClient<ProConnectIdentity> {
           usualName: text("usual_name"),
           siret: text("siret"),
           organization: text("organization_label"),
+          twoFactors: typeof claims.acr === "string" && PROCONNECT_MFA_ACRS.includes(claims.acr),
         };
       },
     });

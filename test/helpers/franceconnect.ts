@@ -54,14 +54,15 @@ export class ProviderBrowser {
   }
 
   /** On the provider's identity list, picks `sub`; returns where the provider sends the user. */
-  async chooseIdentity(page: { url: string; body: string }, sub: string) {
+  /** Posts the chooser's form of `sub` (with `fields`: e.g. the button `acr` of a sign-in without two factors). */
+  async chooseIdentity(page: { url: string; body: string }, sub: string, fields: Record<string, string> = {}) {
     const action = /<form method="post" action="([^"]+)">\s*<input type="hidden" name="sub" value="([^"]+)">/g;
     for (const match of page.body.matchAll(action)) {
       if (match[2] === sub) {
         return this.follow(new URL(match[1]!, page.url).href, {
           method: "POST",
           headers: { "content-type": "application/x-www-form-urlencoded" },
-          body: new URLSearchParams({ sub }).toString(),
+          body: new URLSearchParams({ sub, ...fields }).toString(),
         });
       }
     }

@@ -2,7 +2,8 @@ import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { agentSessions, agents } from "../../src/db/schema.ts";
 import { DEMO_AGENT_PASSWORD, DEMO_AGENTS, seedDemoAgents } from "../../src/services/demo.ts";
-import { PROCONNECT_DEMO_IDENTITIES, startProConnectDemo, type ProConnectDemoProvider } from "../../src/services/proconnect-demo.ts";
+import { DEMO_ACR_ONE_FACTOR, PROCONNECT_DEMO_IDENTITIES, startProConnectDemo, type ProConnectDemoProvider } from "../../src/services/proconnect-demo.ts";
+import { PROCONNECT_MFA_ACRS } from "../../src/services/proconnect.ts";
 import { totpCode } from "../../src/services/totp.ts";
 import { PUBLIC_URL, startTestApp, type TestApp } from "../helpers/app.ts";
 import { Browser, summaryErrors, type Page } from "../helpers/client.ts";
@@ -272,8 +273,8 @@ describe("agent sessions", () => {
 });
 
 describe("agent sign-in through ProConnect (demonstration provider)", () => {
-  async function proConnect(browser: Browser, idp: ProviderBrowser, sub: string) {
-    const start = await browser.get("/agent/proconnect/connexion", { follow: false });
+  async function proConnect(browser: Browser, idp: ProviderBrowser, sub: string, fields: Record<string, string> = {}, start_ = "/agent/proconnect/connexion") {
+    const start = await browser.get(start_, { follow: false });
     expect(start.status).toBe(303);
     const oidcCookie = ([] as string[]).concat(start.headers["set-cookie"] ?? []).find((c) => c.startsWith("agent_oidc="));
     expect(oidcCookie).toMatch(/Path=\/agent\/proconnect/);
@@ -287,11 +288,50 @@ describe("agent sign-in through ProConnect (demonstration provider)", () => {
     let page = await idp.follow(authorize.href);
     if (!page.url.startsWith("/")) {
       expect(page.body).toContain("ProConnect de démonstration");
-      page = await idp.chooseIdentity(page, sub);
+      page = await idp.chooseIdentity(page, sub, fields);
     }
     expect(page.url).toMatch(/^\/agent\/proconnect\/callback\?/);
     return browser.get(page.url);
   }
+
+  it("wishes for two factors on every sign-in, and requires them after an administrator's refusal", async () => {
+    const claimsOf = async (path: string) => {
+      const start = await newBrowser().get(path, { follow: false });
+      return JSON.parse(new URL(String(start.headers.location)).searchParams.get("claims")!) as { id_token: { acr: { essential: boolean; values: string[] } } };
+    };
+    const wished = await claimsOf("/agent/proconnect/connexion");
+    expect(wished.id_token.acr.essential).toBe(false);
+    expect(wished.id_token.acr.values).toEqual(PROCONNECT_MFA_ACRS);
+    expect((await claimsOf("/agent/proconnect/connexion?double-authentification=1")).id_token.acr.essential).toBe(true);
+  });
+
+  it("refuses an administrator signed in with one factor, and lets another agent in", async () => {
+    const admin = PROCONNECT_DEMO_IDENTITIES.find((i) => i.email === "admin@demo.permis.localhost")!;
+    const browser = newBrowser();
+    const refused = await proConnect(browser, new ProviderBrowser(), admin.sub, { acr: DEMO_ACR_ONE_FACTOR });
+    expect(refused.status).toBe(403);
+    expect(refused.text("h1")).toBe("Double authentification requise");
+    expect(refused.html.querySelector('a[href="/agent/proconnect/connexion?double-authentification=1"]')?.textContent?.trim()).toBe("Se reconnecter avec la double authentification");
+    // No session was opened.
+    expect((await browser.get("/agent/mon-compte", { follow: false })).status).toBe(303);
+
+    // Asked again with two factors required, ProConnect does not let a one-factor sign-in through.
+    const idp = new ProviderBrowser();
+    const again = await browser.get("/agent/proconnect/connexion?double-authentification=1", { follow: false });
+    const chooser = await idp.follow(String(again.headers.location));
+    const looped = await idp.chooseIdentity(chooser, admin.sub, { acr: DEMO_ACR_ONE_FACTOR });
+    expect(looped.url.startsWith("/agent/proconnect/callback")).toBe(false);
+    expect(looped.body).toContain("Choisissez un agent de démonstration");
+    // With two factors, the administrator is in.
+    const done = await browser.get((await idp.chooseIdentity(looped, admin.sub)).url);
+    expect(done.status).toBe(200);
+    expect((await browser.get("/agent/mon-compte")).text("#account-role")).toBe("Administrateur");
+
+    const instructor = PROCONNECT_DEMO_IDENTITIES.find((i) => i.email === "instruction.nord@demo.permis.localhost")!;
+    const other = newBrowser();
+    expect((await proConnect(other, new ProviderBrowser(), instructor.sub, { acr: DEMO_ACR_ONE_FACTOR })).status).toBe(200);
+    expect((await other.get("/agent/mon-compte")).text("#account-role")).toBe("Instruction");
+  });
 
   it("lists the demonstration agents and signs one in, matched by email", async () => {
     const browser = newBrowser();

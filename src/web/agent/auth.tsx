@@ -211,10 +211,12 @@ export async function agentAuthRoutes(app: FastifyInstance, deps: WebDeps) {
     return { state, nonce, codeVerifier };
   }
 
+  // `?double-authentification=1`: two factors required of ProConnect (after an administrator's refusal).
   app.get("/proconnect/connexion", async (request, reply) => {
     if (!proConnect) return reply.redirect("/agent/connexion?pc=echec", 303);
+    const strong = (request.query as Record<string, unknown>)["double-authentification"] === "1";
     try {
-      const { url, pending } = await proConnect.authorizationUrl();
+      const { url, pending } = await proConnect.authorizationUrl({ strong });
       // Coming back from ProConnect is a navigation from another site: the Strict session
       // cookie is not sent then, so the pending authorization has its own Lax cookie.
       const value = `${pending.state}.${pending.nonce}.${pending.codeVerifier}.${clock.now().getTime()}`;
@@ -238,7 +240,7 @@ export async function agentAuthRoutes(app: FastifyInstance, deps: WebDeps) {
       request.log.warn({ err: (error as Error).name, code: (error as { code?: string }).code }, "proconnect callback refused");
       return reply.redirect("/agent/connexion?pc=echec", 303);
     }
-    const result = await agents.proConnectSignin(outcome.identity.email);
+    const result = await agents.proConnectSignin(outcome.identity.email, outcome.identity.twoFactors);
     if (result.kind !== "ok") return sendPage(reply, <ProConnectRefusedPage reason={result.kind} />, 403);
     await startAgentSession(request, reply, result.agentId, "proconnect", { proConnectIdToken: outcome.idToken });
     return sendPage(reply, <ProConnectDonePage />);

@@ -208,7 +208,32 @@ export function ProConnectDonePage() {
   );
 }
 
-export function ProConnectRefusedPage(p: { reason: "unknown" | "inactive" }) {
+export function ProConnectRefusedPage(p: { reason: "unknown" | "inactive" | "two_factors_required" }) {
+  if (p.reason === "two_factors_required") {
+    return (
+      <AgentLayout title="Double authentification requise">
+        <h1>Double authentification requise</h1>
+        <Alert type="error" title="Un compte administrateur se connecte avec la double authentification">
+          <p>
+            Vous vous êtes identifié avec ProConnect sans double authentification. Activez la double authentification sur votre compte ProConnect, puis
+            reconnectez-vous : ProConnect vous la demandera.
+          </p>
+        </Alert>
+        <Buttons>
+          <li>
+            <a class="fr-btn" href="/agent/proconnect/connexion?double-authentification=1">
+              Se reconnecter avec la double authentification
+            </a>
+          </li>
+          <li>
+            <a class="fr-btn fr-btn--secondary" href="/agent/connexion">
+              Retour à la page de connexion
+            </a>
+          </li>
+        </Buttons>
+      </AgentLayout>
+    );
+  }
   return (
     <AgentLayout title="Accès refusé">
       <h1>Accès refusé</h1>
