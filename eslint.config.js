@@ -9,8 +9,11 @@ const layer = (files, forbidden, message, allowTypeImports = false) => ({
   },
 });
 
+/** The demonstration identity providers and what they are built on. */
+const DEMO_PROVIDERS = ["**/*-demo.ts", "oidc-provider"];
+
 export default tseslint.config(
-  { ignores: ["node_modules/", "data/", "storage/", "coverage/", "dist/", "src/web/assets/"] },
+  { ignores: ["node_modules/", "data/", "storage/", "coverage/", "dist/", "src/web/assets/", "bench/profiles/"] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
@@ -29,6 +32,9 @@ export default tseslint.config(
   layer(["src/services/**"], ["**/jobs/**", "**/web/**"], "src/services may not depend on jobs or web."),
   layer(["src/jobs/**"], ["**/web/**"], "src/jobs may not depend on web."),
   // Web code reaches the database only through services (a row's type may be named).
-  layer(["src/web/**"], ["**/db/repositories/**", "**/db/schema*", "drizzle-orm*", "pg", "@electric-sql/*"], "src/web calls services; it does not query the database itself.", true),
+  layer(["src/web/**"], ["**/db/repositories/**", "**/db/schema*", "drizzle-orm*", "pg", "@electric-sql/*", ...DEMO_PROVIDERS], "src/web calls services (not the demonstration providers); it does not query the database itself.", true),
+  // The demonstration identity providers (oidc-provider: ~20 Mo resident) are imported only where
+  // they are started, in development (src/main.ts): production never loads them.
+  layer(["src/*.ts"], DEMO_PROVIDERS, "Import the demonstration providers with import() where they are started, never statically.", true),
   { files: ["test/**", "scripts/**", "bench/**"], rules: { "no-console": "off" } },
 );

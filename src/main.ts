@@ -1,9 +1,8 @@
 import pino from "pino";
 import { loadConfig, ConfigError } from "./config.ts";
 import { createServices } from "./compose.ts";
-import { startDemoProvider, type DemoProvider } from "./services/franceconnect-demo.ts";
-import { seedDemoAgents, seedDemoProviders } from "./services/demo.ts";
-import { startProConnectDemo, type ProConnectDemoProvider } from "./services/proconnect-demo.ts";
+import type { DemoProvider } from "./services/franceconnect-demo.ts";
+import type { ProConnectDemoProvider } from "./services/proconnect-demo.ts";
 import { buildApp } from "./web/app.tsx";
 import { loggerOptions, safeError } from "./web/security/logging.ts";
 
@@ -21,7 +20,10 @@ function guardProcess(logger: pino.Logger) {
 async function main() {
   const config = loadConfig();
   let demo: DemoProvider | undefined;
+  // The demonstration providers are imported only when started: production never loads
+  // oidc-provider and its dependencies (about 15 Mo of resident memory).
   if (!config.franceConnect.issuer && config.env !== "production") {
+    const { startDemoProvider } = await import("./services/franceconnect-demo.ts");
     demo = await startDemoProvider({
       port: config.franceConnect.demoPort,
       clientId: config.franceConnect.clientId,
@@ -33,6 +35,7 @@ async function main() {
   // The agents' ProConnect: a local demonstration provider in development when none is configured.
   let proConnectDemo: ProConnectDemoProvider | undefined;
   if (!config.proConnect.issuer && config.env !== "production") {
+    const { startProConnectDemo } = await import("./services/proconnect-demo.ts");
     proConnectDemo = await startProConnectDemo({
       port: config.proConnect.demoPort,
       clientId: config.proConnect.clientId,
@@ -46,6 +49,7 @@ async function main() {
   const services = await createServices(config, { franceConnectIssuer: demo?.issuer, proConnectIssuer: proConnectDemo?.issuer, logger });
   const app = await buildApp(services, { logger });
   if (config.env !== "production") {
+    const { seedDemoAgents, seedDemoProviders } = await import("./services/demo.ts");
     await seedDemoProviders(services.database.db, services.photoCodes);
     await seedDemoAgents(services.agents, services.places);
   }
