@@ -4,7 +4,7 @@ import { dirname, join } from "node:path";
 import { randomBytes } from "node:crypto";
 // The minified build: the same code, whose source V8 keeps (twice, as an ES import of CommonJS) at 0.8 MB instead of 2.7 (issue 8, memory).
 import fontkit from "@pdf-lib/fontkit/dist/fontkit.umd.min.js";
-import sharp from "sharp";
+import { sharp } from "./images.ts";
 
 /**
  * The image and the audio of a captcha code, made afresh at every fetch: nothing of a template

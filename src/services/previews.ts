@@ -1,6 +1,6 @@
 import { spawn } from "node:child_process";
 import { existsSync } from "node:fs";
-import sharp from "sharp";
+import { sharp } from "./images.ts";
 import { MAX_IMAGE_PIXELS } from "./documents.ts";
 import { bmpToGrey } from "./scan-quality.ts";
 import { Turns } from "./turns.ts";
