@@ -257,59 +257,57 @@ describe("every input bounded", () => {
   }, 60_000);
 });
 
+/** An SMS sent for a validated request (accepted by the provider), and how to report on it, signed. */
+async function sentSms() {
+  const { request } = await insertSentRequest(t.db.db, { telephone: "0612345678", serviceId: "att-a" });
+  await t.db.db.transaction((tx) => t.services.notifier.queue(tx, { requestId: request.id, event: "validee", now: t.services.clock.now() }));
+  await t.services.outbox.runOnce();
+  const sms = (await t.db.db.select().from(outbox).where(and(eq(outbox.requestId, request.id), eq(outbox.channel, "sms"))))[0]!;
+  return {
+    id: sms.providerMessageId,
+    report: (body: string) =>
+      t.app.inject({ method: "POST", url: "/sms/statut", headers: { "content-type": "application/json", "x-signature": signSmsCallback(SMS_SECRET, body) }, payload: body }),
+    read: async () => (await t.db.db.select().from(outbox).where(eq(outbox.id, sms.id)))[0]!,
+  };
+}
+
 describe("SMS delivery reports", () => {
   it("refuse a report dated in the future (it would freeze the status shown to agents)", async () => {
-    const { request } = await insertSentRequest(t.db.db, { telephone: "0612345678", serviceId: "att-a" });
-    await t.db.db.transaction((tx) => t.services.notifier.queue(tx, { requestId: request.id, event: "validee", now: t.services.clock.now() }));
-    await t.services.outbox.runOnce();
-    const sms = (await t.db.db.select().from(outbox).where(and(eq(outbox.requestId, request.id), eq(outbox.channel, "sms"))))[0]!;
-    const body = JSON.stringify({ id: sms.providerMessageId, status: "failed", at: "2099-01-01T00:00:00Z" });
-    const answer = await t.app.inject({ method: "POST", url: "/sms/statut", headers: { "content-type": "application/json", "x-signature": signSmsCallback(SMS_SECRET, body) }, payload: body });
+    const sms = await sentSms();
+    const answer = await sms.report(JSON.stringify({ id: sms.id, status: "failed", at: "2099-01-01T00:00:00Z" }));
     expect(answer.statusCode).toBe(400);
-    const [row] = await t.db.db.select().from(outbox).where(eq(outbox.id, sms.id));
-    expect(row!.deliveryStatus).toBe("accepted");
+    expect((await sms.read()).deliveryStatus).toBe("accepted");
   });
 });
 
 describe("SMS delivery reports replayed", () => {
   it("an older signed report replayed after a newer one changes nothing", async () => {
-    const { request } = await insertSentRequest(t.db.db, { telephone: "0612345678", serviceId: "att-a" });
-    await t.db.db.transaction((tx) => t.services.notifier.queue(tx, { requestId: request.id, event: "validee", now: t.services.clock.now() }));
-    await t.services.outbox.runOnce();
-    const sms = (await t.db.db.select().from(outbox).where(and(eq(outbox.requestId, request.id), eq(outbox.channel, "sms"))))[0]!;
-    const send = (body: string) =>
-      t.app.inject({ method: "POST", url: "/sms/statut", headers: { "content-type": "application/json", "x-signature": signSmsCallback(SMS_SECRET, body) }, payload: body });
-    const older = JSON.stringify({ id: sms.providerMessageId, status: "failed", at: "2026-01-10T10:00:00Z" });
-    const newer = JSON.stringify({ id: sms.providerMessageId, status: "delivered", at: "2026-01-10T10:05:00Z" });
-    expect((await send(older)).statusCode).toBe(204);
-    expect((await send(newer)).statusCode).toBe(204);
+    const sms = await sentSms();
+    const older = JSON.stringify({ id: sms.id, status: "failed", at: "2026-01-10T10:00:00Z" });
+    const newer = JSON.stringify({ id: sms.id, status: "delivered", at: "2026-01-10T10:05:00Z" });
+    expect((await sms.report(older)).statusCode).toBe(204);
+    expect((await sms.report(newer)).statusCode).toBe(204);
     // The attacker replays the captured "failed" report.
-    expect((await send(older)).statusCode).toBe(204);
-    const [row] = await t.db.db.select().from(outbox).where(eq(outbox.id, sms.id));
-    expect(row!.deliveryStatus).toBe("delivered");
-    expect(row!.deliveryAt!.toISOString()).toBe("2026-01-10T10:05:00.000Z");
+    expect((await sms.report(older)).statusCode).toBe(204);
+    const row = await sms.read();
+    expect(row.deliveryStatus).toBe("delivered");
+    expect(row.deliveryAt!.toISOString()).toBe("2026-01-10T10:05:00.000Z");
   });
 
   it("an undated report changes the status while it is not final, never once it is (a replay would be dated now)", async () => {
-    const { request } = await insertSentRequest(t.db.db, { telephone: "0612345678", serviceId: "att-a" });
-    await t.db.db.transaction((tx) => t.services.notifier.queue(tx, { requestId: request.id, event: "validee", now: t.services.clock.now() }));
-    await t.services.outbox.runOnce();
-    const sms = (await t.db.db.select().from(outbox).where(and(eq(outbox.requestId, request.id), eq(outbox.channel, "sms"))))[0]!;
-    const send = (body: string) =>
-      t.app.inject({ method: "POST", url: "/sms/statut", headers: { "content-type": "application/json", "x-signature": signSmsCallback(SMS_SECRET, body) }, payload: body });
-    const read = async () => (await t.db.db.select().from(outbox).where(eq(outbox.id, sms.id)))[0]!;
+    const sms = await sentSms();
     // Nothing final yet: the provider's undated "sent" is recorded, dated on arrival.
     const before = Date.now();
-    expect((await send(JSON.stringify({ id: sms.providerMessageId, status: "sent" }))).statusCode).toBe(204);
-    expect((await read()).deliveryStatus).toBe("accepted");
-    expect((await read()).deliveryAt!.getTime()).toBeGreaterThanOrEqual(before - 1000);
+    expect((await sms.report(JSON.stringify({ id: sms.id, status: "sent" }))).statusCode).toBe(204);
+    expect((await sms.read()).deliveryStatus).toBe("accepted");
+    expect((await sms.read()).deliveryAt!.getTime()).toBeGreaterThanOrEqual(before - 1000);
     // The provider reports the delivery, dated ten minutes ago.
     const deliveredAt = new Date(Date.now() - 10 * 60_000).toISOString();
-    expect((await send(JSON.stringify({ id: sms.providerMessageId, status: "delivered", at: deliveredAt }))).statusCode).toBe(204);
-    expect((await read()).deliveryStatus).toBe("delivered");
+    expect((await sms.report(JSON.stringify({ id: sms.id, status: "delivered", at: deliveredAt }))).statusCode).toBe(204);
+    expect((await sms.read()).deliveryStatus).toBe("delivered");
     // An undated "failed" (captured, then replayed) would be dated now, after the delivery: it changes nothing.
-    expect((await send(JSON.stringify({ id: sms.providerMessageId, status: "failed" }))).statusCode).toBe(204);
-    const row = await read();
+    expect((await sms.report(JSON.stringify({ id: sms.id, status: "failed" }))).statusCode).toBe(204);
+    const row = await sms.read();
     expect(row.deliveryStatus).toBe("delivered");
     expect(row.deliveryAt!.toISOString()).toBe(deliveredAt);
   });
