@@ -240,24 +240,39 @@ function checkStorageKey(storageKey: string): void {
  * Every COLLECT_EVERY bytes stored (all puts together), the young generation is collected (about
  * a millisecond with the 2 Mo semi-space of `npm run start:prod`), which frees them; every
  * FULL_EVERY-th time, the whole heap (15–25 ms), for the buffers of uploads in flight that
- * outlived two young collections (50 simultaneous 11.5 Mo uploads: peak 243–246 → 236 Mo,
- * docs/PERFORMANCE.md §2). `gc` is exposed to a fresh context only, never to this one's code.
+ * outlived two young collections; and once the stores stop, the whole heap once (SETTLE_MS).
+ * 50 simultaneous 11.5 Mo uploads on the host of docs/PERFORMANCE.md §2's third pass: peak
+ * 262–278 → 255 Mo, at rest after them 201–215 → 189–195 Mo (every 8 Mo, no settling → every 4 Mo
+ * and settling). `gc` is exposed to a fresh context only, never to this one's code.
  */
-const COLLECT_EVERY = 8 * 1024 * 1024;
+const COLLECT_EVERY = 4 * 1024 * 1024;
 /** One collection in eight is a full one: buffers of uploads in flight outlive two young collections and reach the old generation. */
 const FULL_EVERY = 8;
-let collect: ((type: "minor" | "major") => void) | undefined;
+/**
+ * Once nothing has been stored for this long, the whole heap is collected once: the buffers of
+ * the last uploads (up to COLLECT_EVERY, and those that reached the old generation) would
+ * otherwise stay resident until some later collection, which an idle instance never makes.
+ */
+const SETTLE_MS = 1000;
+let gc: ((type: "minor" | "major") => void) | undefined;
+function collect(type: "minor" | "major"): void {
+  if (!gc) {
+    setFlagsFromString("--expose-gc");
+    const exposed = runInNewContext("gc") as (options: { type: "minor" | "major" }) => void;
+    gc = (kind) => exposed({ type: kind });
+  }
+  gc(type);
+}
 let sinceCollect = 0;
 let collections = 0;
+let settle: NodeJS.Timeout | undefined;
 function collected(bytes: number): void {
+  settle ??= setTimeout(() => collect("major"), SETTLE_MS).unref();
+  // Re-armed by every chunk (a fired timer is armed again): it fires once the stores have stopped.
+  settle.refresh();
   sinceCollect += bytes;
   if (sinceCollect < COLLECT_EVERY) return;
   sinceCollect = 0;
-  if (!collect) {
-    setFlagsFromString("--expose-gc");
-    const gc = runInNewContext("gc") as (options: { type: "minor" | "major" }) => void;
-    collect = (type) => gc({ type });
-  }
   collections++;
   collect(collections % FULL_EVERY === 0 ? "major" : "minor");
 }

@@ -332,3 +332,26 @@ describe("storage encryption key", () => {
     expect(() => s3Storage({ region: "us-east-1", bucket: "b", accessKeyId: "a", secretAccessKey: "s", forcePathStyle: true }, randomBytes(31))).toThrow(/32 bytes/);
   });
 });
+
+describe("memory once the stores stop", () => {
+  it("collects the whole heap once, a moment after the last chunk stored (an idle instance would keep the buffers)", async () => {
+    const { PerformanceObserver, constants } = await import("node:perf_hooks");
+    const dir = await mkdtemp(join(tmpdir(), "permis-settle-"));
+    try {
+      const storage = folderStorage(dir, randomBytes(32));
+      const majors: number[] = [];
+      const observer = new PerformanceObserver((list) => {
+        for (const entry of list.getEntries()) if ((entry as PerformanceEntry & { detail?: { kind?: number } }).detail?.kind === constants.NODE_PERFORMANCE_GC_MAJOR) majors.push(entry.startTime);
+      });
+      observer.observe({ entryTypes: ["gc"] });
+      // Less than the bytes between two regular collections: only the settling one can follow.
+      await storage.put("settle/a", Readable.from([randomBytes(512 * 1024)]));
+      const stored = performance.now();
+      await new Promise((resolve) => setTimeout(resolve, 1600));
+      observer.disconnect();
+      expect(majors.some((at) => at >= stored + 900)).toBe(true);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+});
