@@ -29,12 +29,13 @@ export default tseslint.config(
     "src/domain holds pure rules: no I/O, no outer layer.",
   ),
   layer(["src/db/**"], ["**/services/**", "**/jobs/**", "**/web/**"], "src/db may depend on src/domain only."),
-  layer(["src/services/**"], ["**/jobs/**", "**/web/**"], "src/services may not depend on jobs or web."),
-  layer(["src/jobs/**"], ["**/web/**"], "src/jobs may not depend on web."),
+  layer(["src/services/**"], ["**/jobs/**", "**/web/**", ...DEMO_PROVIDERS], "src/services may not depend on jobs or web (nor, but for the demonstration providers themselves, on them)."),
+  layer(["src/services/*-demo.ts"], ["**/jobs/**", "**/web/**"], "src/services may not depend on jobs or web."),
+  layer(["src/jobs/**"], ["**/web/**", ...DEMO_PROVIDERS], "src/jobs may not depend on web, nor on the demonstration providers."),
   // Web code reaches the database only through services (a row's type may be named).
   layer(["src/web/**"], ["**/db/repositories/**", "**/db/schema*", "drizzle-orm*", "pg", "@electric-sql/*", ...DEMO_PROVIDERS], "src/web calls services (not the demonstration providers); it does not query the database itself.", true),
-  // The demonstration identity providers (oidc-provider: ~20 Mo resident) are imported only where
-  // they are started, in development (src/main.ts): production never loads them.
+  // The demonstration identity providers (oidc-provider: about 20 Mo resident) are imported only
+  // where they are started, in development (src/main.ts): production never loads them.
   layer(["src/*.ts"], DEMO_PROVIDERS, "Import the demonstration providers with import() where they are started, never statically.", true),
   { files: ["test/**", "scripts/**", "bench/**"], rules: { "no-console": "off" } },
 );

@@ -21,7 +21,7 @@ async function main() {
   const config = loadConfig();
   let demo: DemoProvider | undefined;
   // The demonstration providers are imported only when started: production never loads
-  // oidc-provider and its dependencies (about 15 Mo of resident memory).
+  // oidc-provider and its dependencies (about 20 Mo of resident memory).
   if (!config.franceConnect.issuer && config.env !== "production") {
     const { startDemoProvider } = await import("./services/franceconnect-demo.ts");
     demo = await startDemoProvider({

@@ -342,7 +342,6 @@ export class AgentService {
 
   /* -------------------------------------------------------------- ProConnect */
 
-  /** A ProConnect identity is an agent when an active agent has its email. */
   /**
    * A ProConnect identity signing in: matched to an agent by email. A role that must sign in with
    * two factors (an administrator: requiresTwoFactors) is refused when ProConnect says the

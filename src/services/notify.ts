@@ -6,12 +6,13 @@ import {
   enqueueSms,
   findMessage,
   listMessages,
+  hasProviderMessage,
   listRequestMessages,
   recordDelivery,
   type DeliveryStatus,
   type OutboxMessage,
 } from "../db/repositories/outbox.ts";
-import { accounts, outbox, requests } from "../db/schema.ts";
+import { accounts, requests } from "../db/schema.ts";
 import { formatCalendarDate, parisDate } from "../domain/dates.ts";
 import {
   channelsFor,
@@ -161,18 +162,9 @@ export class MessageLog {
    * `at` is the report's own date, or undefined when it gave none (then now).
    */
   async recordDelivery(providerMessageId: string, status: DeliveryStatus, at: Date | undefined, now: Date): Promise<boolean> {
-    const [known] = await this.db
-      .select({ deliveryStatus: outbox.deliveryStatus, deliveryAt: outbox.deliveryAt })
-      .from(outbox)
-      .where(eq(outbox.providerMessageId, providerMessageId))
-      .limit(1);
-    if (!known) return false;
-    const final = known.deliveryStatus === "delivered" || known.deliveryStatus === "failed";
-    // Once a status is final, only a report dated after it may change it: an older one (late, or
-    // replayed) changes nothing, and so does an undated one, which a replay could otherwise date
-    // "now" and use to overwrite the real outcome.
-    if (final && (at === undefined || (known.deliveryAt && at.getTime() < known.deliveryAt.getTime()))) return true;
-    return recordDelivery(this.db, providerMessageId, status, at ?? now);
+    // One statement decides (outbox.ts: a final status stands against an older or undated report).
+    if (await recordDelivery(this.db, providerMessageId, status, at ?? now, at !== undefined)) return true;
+    return hasProviderMessage(this.db, providerMessageId);
   }
 
   /** Newest first (development sinks: /dev/mails, /dev/sms). */

@@ -1,12 +1,12 @@
 import { DEMO_AGENT_PASSWORD, DEMO_AGENTS } from "./demo.ts";
 import { escapeHtml, startDemoOidcProvider, type DemoClientOptions, type DemoLook, type RunningDemoProvider } from "./oidc-demo.ts";
 import { PROCONNECT_SCOPES, PROCONNECT_SIGNING_ALG } from "./proconnect.ts";
+import { totpCode } from "./totp.ts";
+import { AGENT_ROLES } from "../domain/actors.ts";
 
 /** The demonstration's sign-ins: with two factors (the default), or with a password only. */
 export const DEMO_ACR_TWO_FACTORS = "https://proconnect.gouv.fr/assurance/self-asserted-2fa";
 export const DEMO_ACR_ONE_FACTOR = "eidas1";
-import { totpCode } from "./totp.ts";
-import { AGENT_ROLES } from "../domain/actors.ts";
 
 /**
  * DEMONSTRATION ProConnect provider, for development and tests only: a real OpenID Connect

@@ -249,9 +249,10 @@ const COLLECT_EVERY = 4 * 1024 * 1024;
 /** One collection in eight is a full one: buffers of uploads in flight outlive two young collections and reach the old generation. */
 const FULL_EVERY = 8;
 /**
- * Once nothing has been stored for this long, the whole heap is collected once: the buffers of
- * the last uploads (up to COLLECT_EVERY, and those that reached the old generation) would
- * otherwise stay resident until some later collection, which an idle instance never makes.
+ * Once nothing has been stored for this long, and at least COLLECT_EVERY bytes were stored since
+ * the last full collection, the whole heap is collected once: the buffers of the last uploads
+ * would otherwise stay resident until some later collection, which an idle instance never makes.
+ * (A small upload, or a slow one pausing early, makes none.)
  */
 const SETTLE_MS = 1000;
 let gc: ((type: "minor" | "major") => void) | undefined;
@@ -264,17 +265,26 @@ function collect(type: "minor" | "major"): void {
   gc(type);
 }
 let sinceCollect = 0;
+let sinceFull = 0;
 let collections = 0;
 let settle: NodeJS.Timeout | undefined;
+function collectFull(): void {
+  sinceFull = 0;
+  collect("major");
+}
 function collected(bytes: number): void {
-  settle ??= setTimeout(() => collect("major"), SETTLE_MS).unref();
-  // Re-armed by every chunk (a fired timer is armed again): it fires once the stores have stopped.
-  settle.refresh();
+  sinceFull += bytes;
+  if (sinceFull >= COLLECT_EVERY) {
+    settle ??= setTimeout(collectFull, SETTLE_MS).unref();
+    // Re-armed by every chunk (a fired timer is armed again): it fires once the stores have stopped.
+    settle.refresh();
+  }
   sinceCollect += bytes;
   if (sinceCollect < COLLECT_EVERY) return;
   sinceCollect = 0;
   collections++;
-  collect(collections % FULL_EVERY === 0 ? "major" : "minor");
+  if (collections % FULL_EVERY === 0) collectFull();
+  else collect("minor");
 }
 
 /** A cipher with a fresh IV, preceded by a counter of plaintext bytes; `result()` once the pipeline is done. */

@@ -311,6 +311,21 @@ describe("SMS delivery reports replayed", () => {
     expect(row.deliveryStatus).toBe("delivered");
     expect(row.deliveryAt!.toISOString()).toBe(deliveredAt);
   });
+
+  it("reports arriving together: the final status of the latest date stands, whatever the order", async () => {
+    const sms = await sentSms();
+    const older = JSON.stringify({ id: sms.id, status: "failed", at: "2026-01-10T10:00:00Z" });
+    const newer = JSON.stringify({ id: sms.id, status: "delivered", at: "2026-01-10T10:05:00Z" });
+    // The older report first in half the pairs, second in the others.
+    const answers = await Promise.all(Array.from({ length: 12 }, (_, i) => sms.report((i + Math.floor(i / 2)) % 2 === 0 ? older : newer)));
+    expect(answers.every((a) => a.statusCode === 204)).toBe(true);
+    // Once "delivered" at 10:05 is in, neither the older report nor an undated one moves it.
+    expect((await sms.report(older)).statusCode).toBe(204);
+    expect((await sms.report(JSON.stringify({ id: sms.id, status: "failed" }))).statusCode).toBe(204);
+    const row = await sms.read();
+    expect(row.deliveryStatus).toBe("delivered");
+    expect(row.deliveryAt!.toISOString()).toBe("2026-01-10T10:05:00.000Z");
+  });
 });
 
 describe("ProConnect's pending authorization", () => {

@@ -308,12 +308,14 @@ describe("agent sign-in through ProConnect (demonstration provider)", () => {
   it("refuses an administrator signed in with one factor, and lets another agent in", async () => {
     const admin = PROCONNECT_DEMO_IDENTITIES.find((i) => i.email === "admin@demo.permis.localhost")!;
     const browser = newBrowser();
+    const before = (await t.services.agents.findByEmail(admin.email))!.lastLoginAt;
     const refused = await proConnect(browser, new ProviderBrowser(), admin.sub, { acr: DEMO_ACR_ONE_FACTOR });
     expect(refused.status).toBe(403);
     expect(refused.text("h1")).toBe("Double authentification requise");
     expect(refused.html.querySelector('a[href="/agent/proconnect/connexion?double-authentification=1"]')?.textContent?.trim()).toBe("Se reconnecter avec la double authentification");
-    // No session was opened.
+    // No session was opened, nothing was written.
     expect((await browser.get("/agent/mon-compte", { follow: false })).status).toBe(303);
+    expect((await t.services.agents.findByEmail(admin.email))!.lastLoginAt).toEqual(before);
 
     // Asked again with two factors required, ProConnect does not let a one-factor sign-in through.
     const idp = new ProviderBrowser();

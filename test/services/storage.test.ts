@@ -334,7 +334,7 @@ describe("storage encryption key", () => {
 });
 
 describe("memory once the stores stop", () => {
-  it("collects the whole heap once, a moment after the last chunk stored (an idle instance would keep the buffers)", async () => {
+  it("collects the whole heap once, a moment after a burst of stores ends; a small store alone makes no collection", async () => {
     const { PerformanceObserver, constants } = await import("node:perf_hooks");
     const dir = await mkdtemp(join(tmpdir(), "permis-settle-"));
     try {
@@ -344,12 +344,18 @@ describe("memory once the stores stop", () => {
         for (const entry of list.getEntries()) if ((entry as PerformanceEntry & { detail?: { kind?: number } }).detail?.kind === constants.NODE_PERFORMANCE_GC_MAJOR) majors.push(entry.startTime);
       });
       observer.observe({ entryTypes: ["gc"] });
-      // Less than the bytes between two regular collections: only the settling one can follow.
-      await storage.put("settle/a", Readable.from([randomBytes(512 * 1024)]));
-      const stored = performance.now();
-      await new Promise((resolve) => setTimeout(resolve, 1600));
+      const settled = () => new Promise((resolve) => setTimeout(resolve, 1600));
+      // 5 Mo: more than the bytes between two young collections, so the settling one follows.
+      await storage.put("settle/a", Readable.from(Array.from({ length: 5 }, () => randomBytes(1024 * 1024))));
+      const burst = performance.now();
+      await settled();
+      expect(majors.some((at) => at >= burst + 900)).toBe(true);
+      // Then 512 kB alone (a small upload): no full collection for it.
+      await storage.put("settle/b", Readable.from([randomBytes(512 * 1024)]));
+      const small = performance.now();
+      await settled();
       observer.disconnect();
-      expect(majors.some((at) => at >= stored + 900)).toBe(true);
+      expect(majors.filter((at) => at >= small)).toEqual([]);
     } finally {
       await rm(dir, { recursive: true, force: true });
     }

@@ -5,7 +5,8 @@ import { frozen, latin1, Layout, PlainLayout, renderPage, type LayoutProps } fro
 
 /**
  * How V8 stores a string: one byte per character or two. Its serialisation says which (the tag
- * after the two header bytes: `"` one-byte, `c` two-byte), whatever characters it holds.
+ * after the two header bytes: `"` one-byte; a two-byte string is tagged `c`, sometimes after a
+ * padding byte), whatever characters it holds.
  */
 const storage = (text: string) => (String.fromCharCode(serialize(text)[2]!) === '"' ? "one-byte" : "two-byte");
 

@@ -82,10 +82,16 @@ export async function markSent(db: Executor, id: number, transport: string, now:
     .where(eq(outbox.id, id));
 }
 
-/** The provider's delivery report (signed callback): returns whether a message had this id. */
-export async function recordDelivery(db: Executor, providerMessageId: string, status: DeliveryStatus, at: Date): Promise<boolean> {
-  // Reports may arrive out of order: a late "accepted" never hides a final "delivered" or "failed".
+/**
+ * The provider's delivery report (signed callback), in one statement: returns whether a message
+ * was updated. Reports may arrive out of order: a late "accepted" never hides a final "delivered"
+ * or "failed"; and once a status is final, only a report dated (`dated`) at or after it changes
+ * it — an older one (late or replayed) changes nothing, nor does an undated one, which a replay
+ * would otherwise date on arrival and use to overwrite the real outcome.
+ */
+export async function recordDelivery(db: Executor, providerMessageId: string, status: DeliveryStatus, at: Date, dated: boolean): Promise<boolean> {
   const final = sql`${outbox.deliveryStatus} IN ('delivered', 'failed')`;
+  const stands = dated ? sql`(${final} AND coalesce(${outbox.deliveryAt} > ${at.toISOString()}::timestamptz, false))` : final;
   const rows = await db
     .update(outbox)
     .set(
@@ -93,8 +99,14 @@ export async function recordDelivery(db: Executor, providerMessageId: string, st
         ? { deliveryStatus: sql`CASE WHEN ${final} THEN ${outbox.deliveryStatus} ELSE 'accepted' END`, deliveryAt: sql`CASE WHEN ${final} THEN ${outbox.deliveryAt} ELSE ${at.toISOString()}::timestamptz END` }
         : { deliveryStatus: status, deliveryAt: at },
     )
-    .where(eq(outbox.providerMessageId, providerMessageId))
+    .where(and(eq(outbox.providerMessageId, providerMessageId), sql`NOT ${stands}`))
     .returning({ id: outbox.id });
+  return rows.length > 0;
+}
+
+/** Whether a message has this provider id. */
+export async function hasProviderMessage(db: Executor, providerMessageId: string): Promise<boolean> {
+  const rows = await db.select({ id: outbox.id }).from(outbox).where(eq(outbox.providerMessageId, providerMessageId)).limit(1);
   return rows.length > 0;
 }
 

@@ -241,7 +241,11 @@ export async function agentAuthRoutes(app: FastifyInstance, deps: WebDeps) {
       return reply.redirect("/agent/connexion?pc=echec", 303);
     }
     const result = await agents.proConnectSignin(outcome.identity.email, outcome.identity.twoFactors);
-    if (result.kind !== "ok") return sendPage(reply, <ProConnectRefusedPage reason={result.kind} />, 403);
+    if (result.kind !== "ok") {
+      // The reason only: nothing personal in the log (a refused administrator's one-factor sign-in may be a stolen password).
+      request.log.info({ reason: result.kind }, "proconnect sign-in refused");
+      return sendPage(reply, <ProConnectRefusedPage reason={result.kind} />, 403);
+    }
     await startAgentSession(request, reply, result.agentId, "proconnect", { proConnectIdToken: outcome.idToken });
     return sendPage(reply, <ProConnectDonePage />);
   });

@@ -509,17 +509,18 @@ export function frozen(key: string, build: (...holes: string[]) => preact.VNode,
 const BEYOND_LATIN1 = /[\u0100-\u{10ffff}]/gu;
 
 /**
- * HTML text with every character beyond Latin-1 written as a numeric character reference (the
- * same string when there is none), as a one-byte string: V8 keeps the result of a replacement in
- * a string that had such a character two bytes per character, and Node encodes a two-byte string
- * to UTF-8 six times slower (a 14 kB page: 30 µs instead of 5, issue 8).
+ * HTML text with every character beyond Latin-1 written as a numeric character reference. When
+ * one was replaced, the result is copied one byte per character: V8 keeps the result of a
+ * replacement in a string that had such a character two bytes per character, and Node encodes a
+ * two-byte string to UTF-8 six times slower (a 14 kB page: 30 µs instead of 5, issue 8). When
+ * none was, the same string (frozen parts are copied by `frozen` anyway).
  */
 export function latin1(html: string): string {
   const written = html.replace(BEYOND_LATIN1, (c) => `&#${c.codePointAt(0)};`);
   return written === html ? html : oneByte(written);
 }
 
-/** The same Latin-1 text, stored one byte per character (copied through its Latin-1 bytes). */
+/** The same Latin-1 text, stored one byte per character (copied through its Latin-1 bytes: only for text without characters beyond Latin-1, which would be cut). */
 function oneByte(text: string): string {
   return Buffer.from(text, "latin1").toString("latin1");
 }
