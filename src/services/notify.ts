@@ -5,8 +5,8 @@ import {
   enqueueMail,
   enqueueSms,
   findMessage,
-  listMessages,
   hasProviderMessage,
+  listMessages,
   listRequestMessages,
   recordDelivery,
   type DeliveryStatus,
@@ -163,7 +163,7 @@ export class MessageLog {
    */
   async recordDelivery(providerMessageId: string, status: DeliveryStatus, at: Date | undefined, now: Date): Promise<boolean> {
     // One statement decides (outbox.ts: a final status stands against an older or undated report).
-    if (await recordDelivery(this.db, providerMessageId, status, at ?? now, at !== undefined)) return true;
+    if (await recordDelivery(this.db, providerMessageId, status, at, now)) return true;
     return hasProviderMessage(this.db, providerMessageId);
   }
 

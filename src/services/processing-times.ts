@@ -39,7 +39,8 @@ export class ProcessingTimesService {
 
   report(): Promise<ProcessingTimesReport> {
     const now = this.clock.now();
-    if (this.cached && now.getTime() - this.cached.at >= 0 && now.getTime() - this.cached.at < this.cacheMs) return Promise.resolve(this.cached.report);
+    const age = this.cached ? now.getTime() - this.cached.at : -1;
+    if (this.cached && age >= 0 && age < this.cacheMs) return Promise.resolve(this.cached.report);
     this.reading ??= this.read(now).finally(() => {
       this.reading = undefined;
     });

@@ -1,11 +1,11 @@
 import { DEMO_AGENT_PASSWORD, DEMO_AGENTS } from "./demo.ts";
 import { escapeHtml, startDemoOidcProvider, type DemoClientOptions, type DemoLook, type RunningDemoProvider } from "./oidc-demo.ts";
-import { PROCONNECT_SCOPES, PROCONNECT_SIGNING_ALG } from "./proconnect.ts";
+import { PROCONNECT_ACR_SELF_ASSERTED_2FA, PROCONNECT_SCOPES, PROCONNECT_SIGNING_ALG } from "./proconnect.ts";
 import { totpCode } from "./totp.ts";
 import { AGENT_ROLES } from "../domain/actors.ts";
 
 /** The demonstration's sign-ins: with two factors (the default), or with a password only. */
-export const DEMO_ACR_TWO_FACTORS = "https://proconnect.gouv.fr/assurance/self-asserted-2fa";
+export const DEMO_ACR_TWO_FACTORS = PROCONNECT_ACR_SELF_ASSERTED_2FA;
 export const DEMO_ACR_ONE_FACTOR = "eidas1";
 
 /**

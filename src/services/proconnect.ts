@@ -14,12 +14,8 @@ export const PROCONNECT_SCOPES = "openid email given_name usual_name siret uid o
  * the federation's: eIDAS substantial and high, and its own "-2fa" levels). Every sign-in asks for
  * one of them, as a wish; an administrator's requires one (see AgentService.proConnectSignin).
  */
-export const PROCONNECT_MFA_ACRS: readonly string[] = [
-  "eidas2",
-  "eidas3",
-  "https://proconnect.gouv.fr/assurance/self-asserted-2fa",
-  "https://proconnect.gouv.fr/assurance/consistency-checked-2fa",
-];
+export const PROCONNECT_ACR_SELF_ASSERTED_2FA = "https://proconnect.gouv.fr/assurance/self-asserted-2fa";
+export const PROCONNECT_MFA_ACRS: readonly string[] = ["eidas2", "eidas3", PROCONNECT_ACR_SELF_ASSERTED_2FA, "https://proconnect.gouv.fr/assurance/consistency-checked-2fa"];
 
 /** The algorithm ProConnect signs the ID token and the userinfo JWT with, as registered for this client. */
 export const PROCONNECT_SIGNING_ALG = "RS256";

@@ -85,13 +85,14 @@ export async function markSent(db: Executor, id: number, transport: string, now:
 /**
  * The provider's delivery report (signed callback), in one statement: returns whether a message
  * was updated. Reports may arrive out of order: a late "accepted" never hides a final "delivered"
- * or "failed"; and once a status is final, only a report dated (`dated`) at or after it changes
- * it — an older one (late or replayed) changes nothing, nor does an undated one, which a replay
- * would otherwise date on arrival and use to overwrite the real outcome.
+ * or "failed"; and once a status is final, only a report dated (`reportedAt`) at or after it
+ * changes it — an older one (late or replayed) changes nothing, nor does an undated one (dated
+ * `now`), which a replay would otherwise use to overwrite the real outcome.
  */
-export async function recordDelivery(db: Executor, providerMessageId: string, status: DeliveryStatus, at: Date, dated: boolean): Promise<boolean> {
+export async function recordDelivery(db: Executor, providerMessageId: string, status: DeliveryStatus, reportedAt: Date | undefined, now: Date): Promise<boolean> {
+  const at = reportedAt ?? now;
   const final = sql`${outbox.deliveryStatus} IN ('delivered', 'failed')`;
-  const stands = dated ? sql`(${final} AND coalesce(${outbox.deliveryAt} > ${at.toISOString()}::timestamptz, false))` : final;
+  const stands = reportedAt ? sql`(${final} AND coalesce(${outbox.deliveryAt} > ${at.toISOString()}::timestamptz, false))` : final;
   const rows = await db
     .update(outbox)
     .set(

@@ -498,7 +498,7 @@ export function frozen(key: string, build: (...holes: string[]) => preact.VNode,
     const cut = render(build(...values.map((_, i) => `\u0001${i}\u0001`))).split(new RegExp(HOLE.source, "g"));
     // Each part copied as a one-byte string: cut from a page that held characters beyond
     // Latin-1, it would stay two bytes per character even once they are written as references.
-    parts = { html: cut.filter((_, i) => i % 2 === 0).map((part) => oneByte(latin1(part))), holes: cut.filter((_, i) => i % 2 === 1).map(Number) };
+    parts = { html: cut.filter((_, i) => i % 2 === 0).map((part) => oneByte(references(part))), holes: cut.filter((_, i) => i % 2 === 1).map(Number) };
     frozenParts.set(key, parts);
   }
   // Escaped once each, even when a value stands at several places (jsxEscape escapes a list in place).
@@ -508,15 +508,19 @@ export function frozen(key: string, build: (...holes: string[]) => preact.VNode,
 
 const BEYOND_LATIN1 = /[\u0100-\u{10ffff}]/gu;
 
+/** HTML text with every character beyond Latin-1 written as a numeric character reference. */
+function references(html: string): string {
+  return html.replace(BEYOND_LATIN1, (c) => `&#${c.codePointAt(0)};`);
+}
+
 /**
- * HTML text with every character beyond Latin-1 written as a numeric character reference. When
- * one was replaced, the result is copied one byte per character: V8 keeps the result of a
- * replacement in a string that had such a character two bytes per character, and Node encodes a
- * two-byte string to UTF-8 six times slower (a 14 kB page: 30 µs instead of 5, issue 8). When
- * none was, the same string (frozen parts are copied by `frozen` anyway).
+ * `references`, and when one was written, the result copied one byte per character: V8 keeps the
+ * result of a replacement in a string that had such a character two bytes per character, and
+ * Node encodes a two-byte string to UTF-8 six times slower (a 14 kB page: 30 µs instead of 5,
+ * issue 8). When none was, the same string (frozen parts are always copied, by `frozen`).
  */
 export function latin1(html: string): string {
-  const written = html.replace(BEYOND_LATIN1, (c) => `&#${c.codePointAt(0)};`);
+  const written = references(html);
   return written === html ? html : oneByte(written);
 }
 
