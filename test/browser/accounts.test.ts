@@ -177,6 +177,11 @@ describe("in a real browser", { timeout: 120_000 }, () => {
     const context = await newContext(chromium, true);
     try {
       const page = await context.newPage();
+      // The DSFR's script runs in production mode: it starts (data-fr-js) and writes nothing to the console.
+      const dsfrMessages: string[] = [];
+      page.on("console", (message) => {
+        if (/dsfr/i.test(message.text())) dsfrMessages.push(message.text());
+      });
       for (const path of ["/identifiant-oublie", "/mot-de-passe-oublie", "/compte/activation/renvoyer", "/accessibilite", "/mentions-legales", "/donnees-personnelles", "/cookies", "/cgu", "/nulle-part", "/compte/activer/inconnu", "/dev/mails"]) {
         await page.goto(`${live.url}${path}`);
         await expectAccessible(page);
@@ -197,6 +202,8 @@ describe("in a real browser", { timeout: 120_000 }, () => {
       await page.locator("#fr-theme-modal").waitFor({ state: "hidden" });
       await page.waitForTimeout(500); // the DSFR's colour transition
       await expectAccessible(page);
+      expect(await page.evaluate(() => document.documentElement.getAttribute("data-fr-js"))).toBe("true");
+      expect(dsfrMessages).toEqual([]);
     } finally {
       await context.close();
     }

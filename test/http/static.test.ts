@@ -214,5 +214,7 @@ describe("the stylesheet", () => {
       expect(js.includes(dist(used)), used).toBe(true);
     }
     for (const unused of ["component/range/range.module.min.js", "component/tab/tab.module.min.js"]) expect(js.includes(dist(unused)), unused).toBe(false);
+    // Configured before its core reads window.dsfr: production mode (nothing written to the console).
+    expect(js.startsWith("window.dsfr = { production: true };\n")).toBe(true);
   });
 });
