@@ -153,6 +153,31 @@ describe("in a real browser", { timeout: 120_000 }, () => {
     }
   });
 
+  it("fetches the widget's files only once someone starts on the form, not while the page loads", async () => {
+    const context = await newContext(chromium, true);
+    try {
+      const page = await context.newPage();
+      const widgetFiles: string[] = [];
+      page.on("request", (request) => {
+        if (/\/altcha\//.test(request.url())) widgetFiles.push(request.url());
+      });
+      await page.goto(`${live.url}/compte/creer`, { waitUntil: "load" });
+      await page.waitForTimeout(1_000);
+      // Loaded, shown, untouched: the image and audio code is there, the widget is not fetched.
+      expect(widgetFiles).toEqual([]);
+      expect(await page.locator("[data-captcha]").getAttribute("data-mode")).toBeNull();
+      expect(await page.getByLabel("Saisir le code ci-dessus").isVisible()).toBe(true);
+      // The first field of the form gets the focus: the widget comes and takes the code's place.
+      await page.getByLabel("Nom de famille").focus();
+      await page.locator('[data-captcha][data-mode="widget"]').waitFor({ state: "attached" });
+      expect(widgetFiles.some((url) => url.endsWith("/altcha.min.js"))).toBe(true);
+      expect(await page.getByLabel("Saisir le code ci-dessus").isVisible()).toBe(false);
+      expect(await page.locator("[data-captcha-widget]").isVisible()).toBe(true);
+    } finally {
+      await context.close();
+    }
+  });
+
   it("signs in and out with FranceConnect against the demonstration provider", async () => {
     const context = await newContext(chromium, true);
     try {

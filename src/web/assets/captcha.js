@@ -2,8 +2,10 @@
 // With JavaScript, the ALTCHA widget (a proof of work computed by the browser, self-hosted: the
 // widget, its worker and the challenges all come from this service) takes the place of the image
 // and audio code. If the widget cannot run here, or fails, the code stays the way through.
-// The widget's files (about 80 kB) are fetched by this module once the page is shown, never
-// before its first paint (issue 8: a phone painted the page's largest text after them).
+// The widget's files (about 80 kB) are fetched when someone starts on the form (a focus, a touch
+// or a key in it), not while the page loads: on a phone, running the widget's script during the
+// load was the largest part of the page's blocking time (issue 8), and its proof of work starts
+// only when the form gets the focus anyway. Until then the image and audio code is in place.
 const box = document.querySelector("[data-captcha]");
 const widgetPart = box?.querySelector("[data-captcha-widget]");
 const fallback = box?.querySelector("[data-captcha-fallback]");
@@ -62,9 +64,20 @@ async function enhance() {
   }
 }
 
-// Anything failing (a file not loaded...) leaves the image and audio code in place.
-enhance().catch(() => {
-  if (widgetPart) widgetPart.hidden = true;
-  if (fallback) fallback.hidden = false;
-  settle("code");
-});
+function start() {
+  // Anything failing (a file not loaded...) leaves the image and audio code in place.
+  enhance().catch(() => {
+    if (widgetPart) widgetPart.hidden = true;
+    if (fallback) fallback.hidden = false;
+    settle("code");
+  });
+}
+
+const form = box?.closest("form");
+const FIRST_USE = ["focusin", "pointerdown", "keydown"];
+function firstUse() {
+  for (const type of FIRST_USE) form.removeEventListener(type, firstUse, true);
+  start();
+}
+if (!form || form.contains(document.activeElement)) start();
+else for (const type of FIRST_USE) form.addEventListener(type, firstUse, true);
