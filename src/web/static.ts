@@ -314,8 +314,9 @@ export function buildStylesheet(registry: AssetRegistry, classes = usedClasses()
 
 /**
  * The DSFR's script for these pages: its configuration (production mode), its core, the theme
- * switcher (scheme) and the scripts of the components in use, in the READMEs' order, as one module. Each file goes in a block of its
- * own (they declare the same short names; none imports or exports anything).
+ * switcher (scheme) and the scripts of the components in use, in the READMEs' order, as one
+ * module. Each file goes in a block of its own (they declare the same short names; none imports
+ * or exports anything).
  */
 export function buildScript(components: string[]): string {
   const files = [
@@ -325,7 +326,7 @@ export function buildScript(components: string[]): string {
   ];
   // DSFR's own configuration (window.dsfr, read when its core starts): in production mode it
   // writes nothing to the console — otherwise it logs its version, mode and start on every page,
-  // which costs a phone a few milliseconds of the page's start, more with developer tools open.
+  // a share of the page's start on a phone (docs/PERFORMANCE.md), more with developer tools open.
   const config = "window.dsfr = { production: true };\n";
   return config + files.map((file) => `{\n${readFileSync(file, "utf8").replace(/\n\/\/# sourceMappingURL=\S+\s*$/, "")}\n}`).join("\n");
 }
