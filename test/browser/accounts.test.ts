@@ -198,6 +198,36 @@ describe("in a real browser", { timeout: 120_000 }, () => {
     }
   });
 
+  it("fetches the display settings' pictograms only when their dialog opens", async () => {
+    const context = await newContext(chromium, true);
+    try {
+      const page = await context.newPage();
+      const pictograms: string[] = [];
+      page.on("request", (request) => {
+        if (request.url().includes("/artwork/pictograms/")) pictograms.push(new URL(request.url()).pathname);
+      });
+      await page.goto(`${live.url}/connexion`, { waitUntil: "load" });
+      await page.waitForTimeout(500);
+      expect(pictograms).toEqual([]);
+      // The files the dialog names: sun, moon and system.
+      const uses = page.locator("#fr-theme-modal use");
+      expect(await uses.count()).toBe(9);
+      const named = new Set((await uses.evaluateAll((all) => all.map((use) => use.getAttribute("data-href") ?? ""))).map((href) => href.split("#")[0] ?? ""));
+      expect([...named].map((path) => path.replace(/^.*\//, "").split(/[.-]/)[0]).sort()).toEqual(["moon", "sun", "system"]);
+      await page.getByRole("button", { name: "Paramètres d'affichage" }).click();
+      await page.locator("#fr-theme-modal").waitFor({ state: "visible" });
+      // Each pictogram's three layers now point at its file, which is fetched.
+      expect(await uses.evaluateAll((all) => all.filter((use) => use.getAttribute("href") && !use.hasAttribute("data-href")).length)).toBe(9);
+      await expect.poll(() => new Set(pictograms).size).toBe(3);
+      expect(new Set(pictograms)).toEqual(named);
+      const sun = page.locator("#fr-theme-modal .fr-radio-rich__pictogram svg").first();
+      expect((await sun.boundingBox())?.width).toBeGreaterThan(0);
+      await expectAccessible(page);
+    } finally {
+      await context.close();
+    }
+  });
+
   it("has no accessibility violation on the other pages", async () => {
     const context = await newContext(chromium, true);
     try {

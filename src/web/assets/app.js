@@ -23,3 +23,20 @@ if (revealed.length > 0) {
   });
   refresh();
 }
+
+// The display settings' pictograms (src/web/views/layout.tsx, Pictogram): their files are
+// fetched when the dialog first opens, not on every page load.
+const themeModal = document.getElementById("fr-theme-modal");
+if (themeModal) {
+  const drawPictograms = () => {
+    for (const use of themeModal.querySelectorAll("use[data-href]")) {
+      use.setAttribute("href", use.dataset.href);
+      use.removeAttribute("data-href");
+    }
+  };
+  themeModal.addEventListener("dsfr.disclose", drawPictograms, { once: true });
+  // Also at the press of a control, so the files are on their way while the dialog opens.
+  for (const control of document.querySelectorAll('[aria-controls="fr-theme-modal"]')) {
+    control.addEventListener("click", drawPictograms, { once: true });
+  }
+}

@@ -259,14 +259,20 @@ function Footer() {
   );
 }
 
+/**
+ * A display-settings pictogram. Its file is named in `data-href`, not `href`: app.js sets `href`
+ * when the dialog first opens (the dialog needs JavaScript anyway). With `href`, every page load
+ * fetched three SVG files (22 kB) and built a document for each, for a dialog seldom opened
+ * (docs/PERFORMANCE.md, fifth pass).
+ */
 function Pictogram({ path }: { path: string }) {
   const href = asset(`dsfr/artwork/pictograms/${path}`);
   return (
     <div class="fr-radio-rich__pictogram">
       <svg aria-hidden="true" class="fr-artwork" viewBox="0 0 80 80" width="80px" height="80px">
-        <use class="fr-artwork-decorative" href={`${href}#artwork-decorative`}></use>
-        <use class="fr-artwork-minor" href={`${href}#artwork-minor`}></use>
-        <use class="fr-artwork-major" href={`${href}#artwork-major`}></use>
+        <use class="fr-artwork-decorative" data-href={`${href}#artwork-decorative`}></use>
+        <use class="fr-artwork-minor" data-href={`${href}#artwork-minor`}></use>
+        <use class="fr-artwork-major" data-href={`${href}#artwork-major`}></use>
       </svg>
     </div>
   );
