@@ -3,7 +3,7 @@ import { closeSync, fstatSync, openSync, readSync } from "node:fs";
 import { setFlagsFromString } from "node:v8";
 import { runInNewContext } from "node:vm";
 import { parentPort } from "node:worker_threads";
-import { inspectContent, installDecodeBudget, type DocumentKind, type PageCount } from "./inspection.ts";
+import { inspectContent, installDecodeBudget, installStreamViews, type DocumentKind, type PageCount } from "./inspection.ts";
 import type { assessScan as AssessScan, ScanIssue } from "./scan-quality.ts";
 import type { LocalObject } from "./storage.ts";
 
@@ -23,6 +23,7 @@ import type { LocalObject } from "./storage.ts";
  * loads the same way under `tsx` (npm start), vitest and plain `node`.
  */
 installDecodeBudget();
+installStreamViews();
 // pdf-lib reports the objects it skips on the console: nothing of a user's file goes to the logs.
 Object.assign(console, { warn: () => {}, log: () => {} });
 

@@ -120,6 +120,26 @@ export function installDecodeBudget(limit = MAX_DECODED_BYTES): void {
   budget.installed = true;
 }
 
+type ByteStreamPrototype = { bytes: Uint8Array; slice(start: number, end: number): Uint8Array };
+let viewsInstalled = false;
+
+/**
+ * Makes pdf-lib's parser keep each object's bytes (a stream's raw contents above all) as a view
+ * of the file instead of a copy: the file's buffer outlives the parsed document, and nothing here
+ * writes to either. An 11 Mo PDF whose content is one stream was held twice by the worker while
+ * it was counted (docs/PERFORMANCE.md, fifth pass). Installed once, in the worker only, like
+ * installDecodeBudget.
+ */
+export function installStreamViews(): void {
+  if (viewsInstalled) return;
+  const require = createRequire(import.meta.url);
+  const proto = (require("pdf-lib/cjs/core/parser/ByteStream.js") as { default: { prototype: ByteStreamPrototype } }).default.prototype;
+  proto.slice = function (this: ByteStreamPrototype, start: number, end: number): Uint8Array {
+    return this.bytes.subarray(start, end);
+  };
+  viewsInstalled = true;
+}
+
 /* ---- PDF ---- */
 
 /** Names that make a PDF active wherever they appear: scripts, launching, forms posting, attachments, rich media. */

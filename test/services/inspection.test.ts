@@ -4,7 +4,10 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { afterAll, describe, expect, it } from "vitest";
+import { randomBytes } from "node:crypto";
+import { PDFDocument, PDFRawStream } from "pdf-lib";
 import { countPages, detectKind, MAX_IMAGE_PIXELS, MAX_IMAGE_SIDE, SNIFF_BYTES } from "../../src/services/documents.ts";
+import { installStreamViews } from "../../src/services/inspection.ts";
 import { InspectionPool } from "../../src/services/inspection-pool.ts";
 import { CORPUS, manyPagesPdf, pdfObjectStreamBomb, pdfPages } from "../fixtures/hostile/generate.ts";
 
@@ -83,6 +86,26 @@ describe("a decompression bomb", () => {
     await countPages("pdf", pdfObjectStreamBomb("RunLengthDecode", 128 * 1024 * 1024));
     expect(await countPages("pdf", await pdfPages(2))).toEqual({ ok: true, pages: 2 });
   }, 30_000);
+});
+
+describe("pdf-lib's parser in the worker (installStreamViews)", () => {
+  it("keeps a stream's bytes as a view of the file, so a large PDF is held once, not twice", async () => {
+    const made = await PDFDocument.create({ updateMetadata: false });
+    made.addPage([595, 842]);
+    const content = randomBytes(256 * 1024);
+    made.context.register(made.context.stream(content));
+    const file = await made.save({ useObjectStreams: false });
+    installStreamViews();
+    const parsed = await PDFDocument.load(file, { updateMetadata: false });
+    const streams = parsed.context.enumerateIndirectObjects().map(([, object]) => object).filter((object) => object instanceof PDFRawStream);
+    const large = streams.find((stream) => stream.contents.length === content.length);
+    expect(large).toBeDefined();
+    expect(Buffer.from(large!.contents).equals(content)).toBe(true);
+    // The same memory as the file's bytes, at the stream's place in them.
+    expect(large!.contents.buffer).toBe(file.buffer);
+    expect(Buffer.from(file.buffer, large!.contents.byteOffset, content.length).equals(content)).toBe(true);
+    expect(await parsed.getPageCount()).toBe(1);
+  });
 });
 
 describe("the inspection pool", () => {
