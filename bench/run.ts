@@ -96,6 +96,11 @@ const peakDuring = async <T>(work: () => Promise<T>): Promise<{ result: T; peak:
   return { result, peak: Math.max(peak, rss()) };
 };
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+/**
+ * "At rest" after work: the service gives memory back once its event loop has been quiet for 2 s
+ * (src/services/memory.ts, sampled every second), so a figure at rest is read 4 s after the work.
+ */
+const REST_MS = 4000;
 
 await sleep(3000);
 const restFresh = rss();
@@ -280,7 +285,7 @@ for (const identifier of runs("uploads") ? uploadUsers : []) {
     uploaders.push({ user, draft });
   }
 }
-await sleep(2000);
+await sleep(REST_MS);
 const restBeforeUploads = rss();
 await breakdown("avant les envois");
 const uploadStarted = performance.now();
@@ -330,7 +335,7 @@ interface BackofficeFigures {
   results: Record<string, { runs: number; rowsPerCall: number; p50: number; p95: number; max: number; plan: string[] }>;
 }
 const backoffice = runs("backoffice") ? await benchPost<BackofficeFigures>("/bench/backoffice", { runs: BACKOFFICE_RUNS }) : undefined;
-await sleep(3000);
+await sleep(REST_MS);
 const restAfter = rss();
 await breakdown("au repos après tout");
 

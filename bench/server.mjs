@@ -184,6 +184,7 @@ app.post("/bench/backoffice", async (request) => {
 
 services.outbox.start();
 services.scheduler.start();
+services.memory.start();
 await app.listen({ port: config.port, host: "127.0.0.1" });
 process.stdout.write(`${JSON.stringify({ ready: true, pid: process.pid, database: services.database.kind })}\n`);
 
@@ -191,6 +192,7 @@ const stop = async () => {
   await app.close();
   await services.outbox.stop();
   await services.scheduler.stop();
+  services.memory.stop();
   await services.database.close();
   process.exit(0);
 };

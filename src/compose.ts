@@ -22,6 +22,7 @@ import { ProConnect } from "./services/proconnect.ts";
 import { RequestService } from "./services/requests/index.ts";
 import { LocalStampService, type StampService } from "./services/stamps.ts";
 import { folderStorage, parseEncryptionKey, s3Storage, type DocumentStorage } from "./services/storage.ts";
+import { IdleMemoryRelease } from "./services/memory.ts";
 import { Throttle } from "./services/throttle.ts";
 import type { WebDeps } from "./web/deps.ts";
 
@@ -32,6 +33,8 @@ export interface Services extends WebDeps {
   scheduler: Scheduler;
   /** Scans uploads through clamd; undefined when no clamd is configured (files are then "unscanned"). */
   antivirus: AntivirusWorker | undefined;
+  /** Gives memory back to the system when the service falls idle after work (started with the workers). */
+  memory: IdleMemoryRelease;
 }
 
 export interface ComposeOptions {
@@ -140,5 +143,6 @@ export async function createServices(config: Config, options: ComposeOptions = {
     outbox,
     antivirus,
     scheduler: new Scheduler(database.db, clock, periodicJobs(database.db, storage, notifier), options.logger),
+    memory: new IdleMemoryRelease(),
   };
 }

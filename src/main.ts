@@ -55,6 +55,7 @@ async function main() {
   }
   services.outbox.start();
   services.scheduler.start();
+  services.memory.start();
   services.antivirus?.start();
   if (!services.antivirus && config.env === "production") {
     app.log.warn({}, "CLAMD_SOCKET ou CLAMD_HOST absent : les fichiers déposés ne sont pas analysés par un antivirus");
@@ -73,6 +74,7 @@ async function main() {
     await app.close();
     await services.outbox.stop();
     await services.scheduler.stop();
+    services.memory.stop();
     await services.antivirus?.stop();
     await demo?.close();
     await proConnectDemo?.close();

@@ -4,10 +4,9 @@ import { mkdir, open, rename, rm } from "node:fs/promises";
 import { dirname, resolve, sep } from "node:path";
 import { PassThrough, Readable, Transform } from "node:stream";
 import { pipeline } from "node:stream/promises";
-import { setFlagsFromString } from "node:v8";
-import { runInNewContext } from "node:vm";
 import type * as S3 from "@aws-sdk/client-s3";
 import type { Upload as S3Upload } from "@aws-sdk/lib-storage";
+import { collectGarbage } from "./memory.ts";
 
 /**
  * Documents (scans, photos, PDFs) live in object storage, encrypted at rest with AES-256-GCM:
@@ -243,7 +242,7 @@ function checkStorageKey(storageKey: string): void {
  * outlived two young collections; and once the stores stop, the whole heap once (SETTLE_MS).
  * 50 simultaneous 11.5 Mo uploads on the host of docs/PERFORMANCE.md §2's third pass: peak
  * 262–278 → 255 Mo, at rest after them 201–215 → 189–195 Mo (every 8 Mo, no settling → every 4 Mo
- * and settling). `gc` is exposed to a fresh context only, never to this one's code.
+ * and settling). `gc` is exposed to a fresh context only (memory.ts), never to this one's code.
  */
 const COLLECT_EVERY = 4 * 1024 * 1024;
 /** One collection in eight is a full one: buffers of uploads in flight outlive two young collections and reach the old generation. */
@@ -255,15 +254,7 @@ const FULL_EVERY = 8;
  * (A small upload, or a slow one pausing early, makes none.)
  */
 const SETTLE_MS = 1000;
-let gc: ((type: "minor" | "major") => void) | undefined;
-function collect(type: "minor" | "major"): void {
-  if (!gc) {
-    setFlagsFromString("--expose-gc");
-    const exposed = runInNewContext("gc") as (options: { type: "minor" | "major" }) => void;
-    gc = (kind) => exposed({ type: kind });
-  }
-  gc(type);
-}
+const collect = (type: "minor" | "major") => collectGarbage(type);
 let sinceCollect = 0;
 let sinceFull = 0;
 let collections = 0;
