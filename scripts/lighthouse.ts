@@ -23,7 +23,10 @@ import { pdf, photoCode, PNG, stamp, STEP1_PERTE, STEP2, STEP3, upload } from ".
  * name or path contains one of them), `--save DIR` (keeps each report's JSON there),
  * `--calibrate` (also audits each page with the CPU slowdown that Lighthouse's own calculator
  * gives for this host's benchmark index instead of the preset's 4×: on a slow or loaded host
- * the preset over-slows the CPU; those rows are marked "calibrated" and are not the goal's figure).
+ * the preset over-slows the CPU; those rows are marked "calibrated" and are not the goal's figure),
+ * `--slowdown X` (also audits each page, N runs, with a CPU X times slower instead of the preset's
+ * 4×: a fast host made to stand for a slower one, e.g. 8 on a host of benchmark index 3,500 for one of
+ * about 1,750; rows marked "slowdown", not the goal's figure either).
  */
 
 export const CEILINGS = { performance: 0.95, fcpMs: 1800, accessibility: 1 };
@@ -240,6 +243,7 @@ async function main() {
   const only = option("--only");
   const save = option("--save");
   const calibrate = argv.includes("--calibrate");
+  const slowdown = Number(option("--slowdown")) || undefined;
   const allPages = argv.includes("--all");
   if (save) mkdirSync(save, { recursive: true });
   const site = await prepareSite();
@@ -284,9 +288,14 @@ async function main() {
         if (s.accessibility < 1) a11yOk = false;
       }
       if (calibrate) {
-        const slowdown = calibratedSlowdown(s.benchmarkIndex);
-        const c = await audit(site.url + page.path, cookie, file("-calibrated", 0), slowdown);
-        row(`  calibrated ${slowdown.toFixed(1)}×`, c);
+        const calibrated = calibratedSlowdown(s.benchmarkIndex);
+        const c = await audit(site.url + page.path, cookie, file("-calibrated", 0), calibrated);
+        row(`  calibrated ${calibrated.toFixed(1)}×`, c);
+      }
+      if (slowdown) {
+        const slowed: Scores[] = [];
+        for (let i = 0; i < runs; i++) slowed.push(await audit(site.url + page.path, cookie, file("-slowdown", i), slowdown));
+        row(`  slowdown ${slowdown}×`, median(slowed));
       }
     }
   } finally {

@@ -59,7 +59,7 @@ export class IdleMemoryRelease {
   private timer: NodeJS.Timeout | undefined;
   private state = INITIAL_IDLE_STATE;
   private last: EventLoopUtilization | undefined;
-  /** Releases so far (read by tests and the bench). */
+  /** Releases so far. */
   releases = 0;
 
   constructor(
