@@ -254,14 +254,13 @@ const FULL_EVERY = 8;
  * (A small upload, or a slow one pausing early, makes none.)
  */
 const SETTLE_MS = 1000;
-const collect = (type: "minor" | "major") => collectGarbage(type);
 let sinceCollect = 0;
 let sinceFull = 0;
 let collections = 0;
 let settle: NodeJS.Timeout | undefined;
 function collectFull(): void {
   sinceFull = 0;
-  collect("major");
+  collectGarbage("major");
 }
 function collected(bytes: number): void {
   sinceFull += bytes;
@@ -275,7 +274,7 @@ function collected(bytes: number): void {
   sinceCollect = 0;
   collections++;
   if (collections % FULL_EVERY === 0) collectFull();
-  else collect("minor");
+  else collectGarbage("minor");
 }
 
 /** A cipher with a fresh IV, preceded by a counter of plaintext bytes; `result()` once the pipeline is done. */
