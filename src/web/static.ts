@@ -8,6 +8,7 @@ import { brotliCompress, constants as zlibConstants, gzip } from "node:zlib";
 import compress from "@fastify/compress";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import postcss from "postcss";
+import { spriteMasks } from "./icon-sprite.ts";
 
 /**
  * Static files, made for phones on slow networks (issue 8, goal 1; docs/PERFORMANCE.md):
@@ -18,7 +19,7 @@ import postcss from "postcss";
  *  - one stylesheet made at start ("styles.css"): the DSFR core, its dark theme, the components
  *    whose classes src/web uses, trimmed of the rules no page can match, only the rules of the
  *    icons in use, then our own app.css; every relative `url(...)` (fonts, icons) rewritten to
- *    its hashed URL;
+ *    its hashed URL; the icons (SVG masks) drawn from one sprite, "icons.svg" (icon-sprite.ts);
  *  - one DSFR script ("dsfr.js"): its core, the theme switcher and the used components' scripts.
  * Views name files through `asset(name)`: "styles.css", "dsfr.js", a file of src/web/assets
  * ("app.js"), or "dsfr/<path under @gouvfr/dsfr/dist>" (fonts, pictograms, favicons).
@@ -268,7 +269,10 @@ function removeEmptyAtRules(root: postcss.Root) {
   }
 }
 
-/** DSFR icons up to this size go into the stylesheet as data: URLs (CSP: img-src allows data:). */
+/** The sprite of the stylesheet's icons (src/web/icon-sprite.ts). */
+export const SPRITE = "icons.svg";
+
+/** DSFR icons up to this size are read into the stylesheet as data: URLs (then moved into the sprite if they are masks). */
 const INLINE_ICON_MAX_BYTES = 2048;
 
 /** Rewrites relative `url(...)` to hashed asset URLs (small icons: data: URLs), registering the files they point at. */
@@ -278,8 +282,8 @@ function rewriteUrls(css: string, cssFile: string, registry: AssetRegistry): str
     const [path, suffix = ""] = ref.split(/(?=[?#])/, 2) as [string, string?];
     const target = resolve(dirname(cssFile), path);
     if (!target.startsWith(DSFR_DIST + sep)) throw new Error(`static: ${ref} in ${cssFile} leaves the DSFR`);
-    // A small icon is written into the stylesheet: a page's dozen icons (header buttons, menu,
-    // links) were a dozen requests while it loaded, some of them before its first paint on a phone.
+    // A small icon is read into the stylesheet: a page's dozen icons (header buttons, menu, links)
+    // were a dozen requests while it loaded; the masks among them then go into the one sprite.
     if (target.startsWith(join(DSFR_DIST, "icons") + sep) && target.endsWith(".svg") && !suffix && statSync(target).size <= INLINE_ICON_MAX_BYTES) {
       return `url("data:image/svg+xml,${encodeURIComponent(readFileSync(target, "utf8").trim())}")`;
     }
@@ -297,7 +301,7 @@ function dsfrVersion(): string {
  * The one stylesheet of the pages (see the file's comment), and the DSFR components it holds.
  * `complete`: every component and icon, untrimmed (a reference to compare the pages' looks with).
  */
-export function buildStylesheet(registry: AssetRegistry, classes = usedClasses(), opts: { complete?: boolean } = {}): { css: string; components: string[] } {
+export function buildStylesheet(registry: AssetRegistry, classes = usedClasses(), opts: { complete?: boolean; sprite?: boolean } = {}): { css: string; components: string[] } {
   const components = opts.complete ? [...componentCatalogue().keys()].sort() : usedComponents(classes);
   const runtime = scriptClasses();
   const trim = (css: string) => (opts.complete ? css : trimRules(css, classes, runtime));
@@ -309,7 +313,10 @@ export function buildStylesheet(registry: AssetRegistry, classes = usedClasses()
   parts.push(rewriteUrls(opts.complete ? iconCss : iconRules(iconCss, classes), icons, registry));
   const own = join(OWN_ASSETS, "app.css");
   if (existsSync(own)) parts.push(readFileSync(own, "utf8"));
-  return { css: parts.join("\n"), components };
+  const css = parts.join("\n");
+  // The icons (SVG masks) from one sprite file: one SVG document per page instead of one per icon.
+  if (opts.sprite === false) return { css, components };
+  return { css: spriteMasks(css, (sprite) => registry.add(SPRITE, Buffer.from(sprite)).url).css, components };
 }
 
 /**

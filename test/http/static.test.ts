@@ -105,20 +105,41 @@ describe("static files", () => {
     }
   });
 
-  it("serves fonts uncompressed (already compressed), and writes the small icons into the stylesheet", async () => {
+  it("serves fonts uncompressed (already compressed)", async () => {
     const head = await homeHead();
     const font = head.querySelector('link[rel="preload"][as="font"]')!.getAttribute("href")!;
     const res = await t.app.inject({ url: font, headers: { "accept-encoding": "br, gzip" } });
     expect(res.statusCode).toBe(200);
     expect(res.headers["content-type"]).toBe("font/woff2");
     expect(res.headers["content-encoding"]).toBeUndefined();
-    // An icon of the header is a data: URL holding the DSFR's SVG file as it is: no request for it.
+  });
+
+  it("draws the icons from one sprite: the stylesheet names it, with the cell of each icon", async () => {
     const css = (await t.app.inject(await stylesheetUrl())).body;
-    const rule = /\.fr-icon-account-circle-line:before\{[^}]*mask-image:url\("data:image\/svg\+xml,([^"]+)"\)/.exec(css);
-    expect(rule, "account-circle-line inline").not.toBeNull();
-    const file = readFileSync(new URL("../../node_modules/@gouvfr/dsfr/dist/icons/user/account-circle-line.svg", import.meta.url), "utf8").trim();
-    expect(decodeURIComponent(rule![1]!)).toBe(file);
-    expect(css).not.toMatch(/url\(["']?\/static\/[0-9a-f]{16}\/dsfr\/icons\//);
+    // An icon of the header: its rule names the sprite, the sprite's size and the icon's cell.
+    const rule = /\.fr-icon-account-circle-line:before\{-webkit-mask-image:url\("(\/static\/[0-9a-f]{16}\/icons\.svg)"\);-webkit-mask-size:100% (\d+)% !important;-webkit-mask-position:0 ([\d.]+)% !important;mask-image:url\("\1"\);mask-size:100% \2% !important;mask-position:0 \3% !important\}/.exec(css);
+    expect(rule, "account-circle-line from the sprite").not.toBeNull();
+    const [, spriteUrl, height, position] = rule!;
+    // No SVG mask is left in the stylesheet: every icon comes from the one sprite.
+    expect(css).not.toMatch(/mask-image:url\("data:/);
+    expect(new Set([...css.matchAll(/mask-image:url\("([^"]+)"\)/g)].map((m) => m[1]))).toEqual(new Set([spriteUrl]));
+
+    const res = await t.app.inject({ url: spriteUrl!, headers: { "accept-encoding": "br" } });
+    expect(res.statusCode).toBe(200);
+    expect(res.headers["content-type"]).toBe("image/svg+xml");
+    expect(res.headers["cache-control"]).toBe(IMMUTABLE);
+    expect(res.headers["content-encoding"]).toBe("br");
+    const sprite = brotliDecompressSync(res.rawPayload).toString("utf8");
+    // n cells of 24 with a blank one between two: (2n − 1) × 24 high, the size's percentage over 100.
+    const cells = [...sprite.matchAll(/<svg y="(\d+)" width="24" height="24" viewBox="0 0 24 24"[^>]*>(.*?)<\/svg>/g)];
+    const n = cells.length;
+    expect(Number(height)).toBe((2 * n - 1) * 100);
+    expect(sprite).toContain(`viewBox="0 0 24 ${(2 * n - 1) * 24}" preserveAspectRatio="none"`);
+    // The cell at the rule's position holds the DSFR's account-circle-line, as its file draws it.
+    const index = Math.round((Number(position) / 100) * (n - 1));
+    expect(cells[index]![1]).toBe(String(index * 48));
+    const file = readFileSync(new URL("../../node_modules/@gouvfr/dsfr/dist/icons/user/account-circle-line.svg", import.meta.url), "utf8");
+    expect(cells[index]![2]).toBe(/<svg[^>]*>([\s\S]*)<\/svg>/.exec(file)![1]!.trim());
   });
 });
 
@@ -200,7 +221,7 @@ describe("the stylesheet", () => {
     // Every url() is a hashed static file (fonts, icons) or inline data.
     const refs = [...css.matchAll(/url\(["']?([^"')]+)/g)].map((m) => m[1]!);
     expect(refs.length).toBeGreaterThan(10);
-    for (const ref of refs) expect(ref, ref).toMatch(/^(data:|\/static\/[0-9a-f]{16}\/dsfr\/)/);
+    for (const ref of refs) expect(ref, ref).toMatch(/^(data:|\/static\/[0-9a-f]{16}\/(dsfr\/|icons\.svg$))/);
     // Far smaller than the whole DSFR (728 kB) and its icons (214 kB).
     expect(css.length).toBeLessThan(600_000);
   });

@@ -1,0 +1,131 @@
+import type { Browser, Page } from "playwright-core";
+import sharp from "sharp";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { AssetRegistry, buildStylesheet, usedClasses } from "../../src/web/static.ts";
+import { launchChromium, startLiveService, type LiveService } from "../helpers/browser.ts";
+import { Browser as HttpBrowser } from "../helpers/client.ts";
+import { createActiveAccount, GOOD_PASSWORD } from "../helpers/flows.ts";
+
+/**
+ * Issue 8, goal 1: the icons come from one sprite (src/web/icon-sprite.ts) — one SVG document
+ * per page instead of one per icon. The pages must look exactly as they did with each icon
+ * written into the stylesheet: both are drawn, and compared pixel by pixel.
+ */
+
+let live: LiveService;
+let chromium: Browser;
+let identifier: string;
+/** The stylesheet as it was, each icon inline (same rules, same fonts' URLs). */
+let inline: string;
+
+beforeAll(async () => {
+  live = await startLiveService();
+  chromium = await launchChromium();
+  identifier = await createActiveAccount(live.t, new HttpBrowser(live.t.app, "192.0.2.71"), { email: "icones@example.fr" });
+  inline = buildStylesheet(new AssetRegistry(), usedClasses(), { sprite: false }).css;
+});
+afterAll(async () => {
+  await chromium?.close();
+  await live?.close();
+});
+
+type Setting = { width: number; height: number; scheme: "light" | "dark" };
+
+/** A screenshot of `path` once everything has loaded (the sprite too), the per-load captcha hidden. */
+async function shot(page: Page, path: string, prepare?: (page: Page) => Promise<void>): Promise<Buffer> {
+  await page.goto(`${live.url}${path}`, { waitUntil: "networkidle" });
+  await page.evaluate(() => document.querySelectorAll<HTMLElement>("img.captcha-image, audio").forEach((e) => (e.style.visibility = "hidden")));
+  if (prepare) await prepare(page);
+  await page.evaluate(() => document.fonts.ready);
+  return page.screenshot({ fullPage: !prepare, animations: "disabled", caret: "hide" });
+}
+
+/** The distinct mask images the page's pseudo-elements show. */
+function maskImages(page: Page): Promise<string[]> {
+  return page.evaluate(() => {
+    const found = new Set<string>();
+    for (const element of Array.from(document.querySelectorAll("*"))) {
+      for (const pseudo of ["::before", "::after"]) {
+        const style = getComputedStyle(element, pseudo);
+        if (style.display !== "none" && style.maskImage && style.maskImage !== "none") found.add(style.maskImage);
+      }
+    }
+    return [...found];
+  });
+}
+
+async function differingPixels(a: Buffer, b: Buffer): Promise<number> {
+  const [x, y] = await Promise.all([a, b].map((s) => sharp(s).raw().toBuffer({ resolveWithObject: true })));
+  expect([y!.info.width, y!.info.height]).toEqual([x!.info.width, x!.info.height]);
+  let differing = 0;
+  for (let i = 0; i < x!.data.length; i += x!.info.channels) {
+    for (let c = 0; c < x!.info.channels; c++) {
+      if (x!.data[i + c] !== y!.data[i + c]) {
+        differing++;
+        break;
+      }
+    }
+  }
+  return differing;
+}
+
+async function compare(path: string, setting: Setting, signedIn: boolean, prepare?: (page: Page) => Promise<void>): Promise<void> {
+  const context = await chromium.newContext({ viewport: { width: setting.width, height: setting.height }, colorScheme: setting.scheme, locale: "fr-FR" });
+  try {
+    const page = await context.newPage();
+    if (signedIn) {
+      await page.goto(`${live.url}/connexion`);
+      await page.getByLabel(/^Identifiant/).fill(identifier);
+      await page.locator("#password").fill(GOOD_PASSWORD);
+      await page.getByRole("button", { name: "ME CONNECTER" }).click();
+      await page.waitForURL(/\/mon-espace$/);
+    }
+    const sprited = await shot(page, path, prepare);
+    const masks = await maskImages(page);
+    // Every icon of the page from the one sprite: a single SVG image, so a single SVG document.
+    expect(masks.length, `${path}: icons shown`).toBeGreaterThan(0);
+    expect(masks, path).toEqual([expect.stringMatching(/^url\("http:\/\/127\.0\.0\.1:\d+\/static\/[0-9a-f]{16}\/icons\.svg"\)$/)]);
+
+    await page.route(/\/static\/[0-9a-f]{16}\/styles\.css$/, (route) => route.fulfill({ body: inline, contentType: "text/css; charset=utf-8" }));
+    const before = await shot(page, path, prepare);
+    expect(await maskImages(page), `${path}: the reference draws each icon from its own data: URL`).not.toEqual(masks);
+    expect(await differingPixels(sprited, before), `${path} (${setting.width} px, ${setting.scheme}): pixels that differ`).toBe(0);
+  } finally {
+    await context.close();
+  }
+}
+
+const PHONE: Setting = { width: 390, height: 844, scheme: "light" };
+const PHONE_DARK: Setting = { ...PHONE, scheme: "dark" };
+const DESKTOP: Setting = { width: 1280, height: 900, scheme: "light" };
+
+describe("icons from one sprite", () => {
+  it.each([
+    ["/", PHONE],
+    ["/", PHONE_DARK],
+    ["/", DESKTOP],
+    ["/connexion", PHONE],
+    ["/compte/creer", PHONE],
+    ["/compte/creer", DESKTOP],
+    ["/aide", DESKTOP],
+  ] as const)("%s looks the same as with each icon inline (%o)", async (path, setting) => {
+    await compare(path, setting, false);
+  });
+
+  it.each([
+    ["/mon-espace", PHONE],
+    ["/mon-espace", PHONE_DARK],
+    ["/mon-espace", DESKTOP],
+    ["/demandes/nouvelle", PHONE],
+  ] as const)("%s, signed in, looks the same as with each icon inline (%o)", async (path, setting) => {
+    await compare(path, setting, true);
+  });
+
+  it("the phone's open menu (its close button, the account's links) looks the same", async () => {
+    await compare("/mon-espace", PHONE, true, async (page) => {
+      await page.getByRole("button", { name: "Menu" }).click();
+      await page.locator(".fr-header__menu.fr-modal--opened").waitFor();
+      await page.waitForTimeout(400);
+    });
+  });
+});
