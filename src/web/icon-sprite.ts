@@ -37,7 +37,13 @@ export interface SpritedStylesheet {
 
 const CELL = 24;
 const MASK_IMAGE = /^(-webkit-)?mask-image$/i;
-const SVG_DATA_URL = /^url\(\s*(["']?)(data:image\/svg\+xml[^"')]*)\1\s*\)$/i;
+/** `url(<an SVG data: URL>)`, quoted either way (the other quote may appear inside) or not quoted. */
+const SVG_DATA_URL = /^url\(\s*(?:"(data:image\/svg\+xml[^"]*)"|'(data:image\/svg\+xml[^']*)'|(data:image\/svg\+xml[^"'()\s]*))\s*\)$/i;
+
+function svgDataUrl(value: string): string | undefined {
+  const match = SVG_DATA_URL.exec(value.trim());
+  return match ? (match[1] ?? match[2] ?? match[3]) : undefined;
+}
 
 /** The SVG text of a data: URL (percent-encoded or base64). */
 export function svgOfDataUrl(url: string): string {
@@ -82,9 +88,9 @@ export function spriteMasks(css: string, urlOf: (sprite: string) => string): Spr
   root.walkDecls(MASK_IMAGE, (decl) => {
     const value = decl.value.trim();
     if (/^none$/i.test(value)) return;
-    const match = SVG_DATA_URL.exec(value);
-    if (!match) throw new Error(`icon sprite: unsupported mask image in ${String((decl.parent as postcss.Rule).selector ?? "")}`);
-    if (!order.includes(match[2]!)) order.push(match[2]!);
+    const dataUrl = svgDataUrl(value);
+    if (!dataUrl) throw new Error(`icon sprite: unsupported mask image in ${String((decl.parent as postcss.Rule).selector ?? "")}`);
+    if (!order.includes(dataUrl)) order.push(dataUrl);
   });
   if (order.length === 0) return { css, sprite: undefined, cells: [] };
 
@@ -102,9 +108,9 @@ export function spriteMasks(css: string, urlOf: (sprite: string) => string): Spr
   const byUrl = new Map(cells.map((c) => [c.dataUrl, c]));
 
   root.walkDecls(MASK_IMAGE, (decl) => {
-    const match = SVG_DATA_URL.exec(decl.value.trim());
-    if (!match) return;
-    const found = byUrl.get(match[2]!)!;
+    const dataUrl = svgDataUrl(decl.value);
+    if (!dataUrl) return;
+    const found = byUrl.get(dataUrl)!;
     const prefix = decl.prop.toLowerCase().startsWith("-webkit-") ? "-webkit-" : "";
     decl.value = `url("${url}")`;
     // The rule's own size or position for this image (the DSFR's `100% 100%`) would lose to

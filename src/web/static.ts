@@ -270,7 +270,7 @@ function removeEmptyAtRules(root: postcss.Root) {
 }
 
 /** The sprite of the stylesheet's icons (src/web/icon-sprite.ts). */
-export const SPRITE = "icons.svg";
+const SPRITE = "icons.svg";
 
 /** DSFR icons up to this size are read into the stylesheet as data: URLs (then moved into the sprite if they are masks). */
 const INLINE_ICON_MAX_BYTES = 2048;

@@ -74,6 +74,14 @@ describe("spriteMasks", () => {
     if (_name === "a size without viewBox") expect(result.sprite).toContain('viewBox="0 0 16 20"');
   });
 
+  it("reads a data: URL quoted either way, with the other quote inside, or not quoted", () => {
+    const inner = "data:image/svg+xml;charset=utf8,%3Csvg xmlns='http://www.w3.org/2000/svg' viewBox='0 0 24 24'%3E%3Cpath d='M0 0'/%3E%3C/svg%3E";
+    const result = spriteMasks(`.a{mask-image:url("${inner}")}.b{mask-image:url('${inner.replaceAll("'", '"')}')}.c{mask-image:url(${data(A)})}`, URL_OF);
+    expect(result.cells.map((c) => c.dataUrl)).toEqual([inner, inner.replaceAll("'", '"'), data(A)]);
+    expect(result.sprite).toContain('<svg y="0" width="24" height="24" viewBox="0 0 24 24"><path d=\'M0 0\'/></svg>');
+    for (const selector of [".a", ".b", ".c"]) expect(declarations(result.css).get(selector)!["mask-image"]).toBe(`url("${URL_OF()}")`);
+  });
+
   it("leaves a stylesheet without SVG masks as it is", () => {
     const plain = `.a{color:red}.b{mask-image:none}.c{background:url("${data(A)}")}`;
     expect(spriteMasks(plain, URL_OF)).toEqual({ css: plain, sprite: undefined, cells: [] });
