@@ -2,9 +2,11 @@ import type { Browser, Page } from "playwright-core";
 import sharp from "sharp";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { AssetRegistry, buildStylesheet, usedClasses } from "../../src/web/static.ts";
+import { createAgent, createService, type TestAgent } from "../helpers/agents.ts";
 import { launchChromium, startLiveService, type LiveService } from "../helpers/browser.ts";
 import { Browser as HttpBrowser } from "../helpers/client.ts";
-import { createActiveAccount, GOOD_PASSWORD } from "../helpers/flows.ts";
+import { createActiveAccount } from "../helpers/flows.ts";
+import { sendRequest, signInAgentPage, signInUser, type SentRequest } from "../helpers/life.ts";
 
 /**
  * Issue 8, goal 1: the icons come from one sprite (src/web/icon-sprite.ts) — one SVG document
@@ -15,6 +17,9 @@ import { createActiveAccount, GOOD_PASSWORD } from "../helpers/flows.ts";
 let live: LiveService;
 let chromium: Browser;
 let identifier: string;
+/** A request sent by its owner, in the service of `agent`. */
+let sent: SentRequest;
+let agent: TestAgent;
 /** The stylesheet as it was, each icon inline (same rules, same fonts' URLs). */
 let inline: string;
 
@@ -22,6 +27,9 @@ beforeAll(async () => {
   live = await startLiveService();
   chromium = await launchChromium();
   identifier = await createActiveAccount(live.t, new HttpBrowser(live.t.app, "192.0.2.71"), { email: "icones@example.fr" });
+  await createService(live.t.services, "cert-icones", ["75056"]);
+  agent = await createAgent(live.t.services, { role: "instruction", serviceIds: ["cert-icones"], givenName: "Irène", familyName: "Icônes" });
+  sent = await sendRequest(live.t, 72, "perte");
   inline = buildStylesheet(new AssetRegistry(), usedClasses(), { sprite: false }).css;
 });
 afterAll(async () => {
@@ -69,17 +77,19 @@ async function differingPixels(a: Buffer, b: Buffer): Promise<number> {
   return differing;
 }
 
-async function compare(path: string, setting: Setting, signedIn: boolean, prepare?: (page: Page) => Promise<void>): Promise<void> {
+type Who = "visitor" | "user" | "owner" | "agent";
+
+async function signIn(page: Page, who: Who): Promise<void> {
+  if (who === "user") await signInUser(page, live.url, identifier);
+  if (who === "owner") await signInUser(page, live.url, sent.identifier);
+  if (who === "agent") await signInAgentPage(page, live.url, live.t, agent);
+}
+
+async function compare(path: string, setting: Setting, who: Who, prepare?: (page: Page) => Promise<void>): Promise<void> {
   const context = await chromium.newContext({ viewport: { width: setting.width, height: setting.height }, colorScheme: setting.scheme, locale: "fr-FR" });
   try {
     const page = await context.newPage();
-    if (signedIn) {
-      await page.goto(`${live.url}/connexion`);
-      await page.getByLabel(/^Identifiant/).fill(identifier);
-      await page.locator("#password").fill(GOOD_PASSWORD);
-      await page.getByRole("button", { name: "ME CONNECTER" }).click();
-      await page.waitForURL(/\/mon-espace$/);
-    }
+    await signIn(page, who);
     const sprited = await shot(page, path, prepare);
     const masks = await maskImages(page);
     // Every icon of the page from the one sprite: a single SVG image, so a single SVG document.
@@ -101,23 +111,27 @@ const DESKTOP: Setting = { width: 1280, height: 900, scheme: "light" };
 
 describe("icons from one sprite", () => {
   it.each([
-    ["/", PHONE, false],
-    ["/", PHONE_DARK, false],
-    ["/", DESKTOP, false],
-    ["/connexion", PHONE, false],
-    ["/compte/creer", PHONE, false],
-    ["/compte/creer", DESKTOP, false],
-    ["/aide", DESKTOP, false],
-    ["/mon-espace", PHONE, true],
-    ["/mon-espace", PHONE_DARK, true],
-    ["/mon-espace", DESKTOP, true],
-    ["/demandes/nouvelle", PHONE, true],
-  ] as const)("%s looks the same as with each icon inline (%o, signed in: %s)", async (path, setting, signedIn) => {
-    await compare(path, setting, signedIn);
+    ["/", PHONE, "visitor"],
+    ["/", PHONE_DARK, "visitor"],
+    ["/", DESKTOP, "visitor"],
+    ["/connexion", PHONE, "visitor"],
+    ["/compte/creer", PHONE, "visitor"],
+    ["/compte/creer", DESKTOP, "visitor"],
+    ["/aide", DESKTOP, "visitor"],
+    ["/mon-espace", PHONE, "user"],
+    ["/mon-espace", PHONE_DARK, "user"],
+    ["/mon-espace", DESKTOP, "user"],
+    ["/demandes/nouvelle", PHONE, "user"],
+    ["the request sent", PHONE, "owner"],
+    ["/agent/dossiers", DESKTOP, "agent"],
+    ["the request in the back-office", DESKTOP, "agent"],
+  ] as const)("%s looks the same as with each icon inline (%o, %s)", async (name, setting, who) => {
+    const path = name === "the request sent" ? `/demandes/${sent.id}` : name === "the request in the back-office" ? `/agent/dossiers/${sent.id}` : name;
+    await compare(path, setting, who);
   });
 
   it("the phone's open menu (its close button, the account's links) looks the same", async () => {
-    await compare("/mon-espace", PHONE, true, async (page) => {
+    await compare("/mon-espace", PHONE, "user", async (page) => {
       await page.getByRole("button", { name: "Menu" }).click();
       await page.locator(".fr-header__menu.fr-modal--opened").waitFor();
       await page.waitForTimeout(400);
