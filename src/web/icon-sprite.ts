@@ -7,8 +7,9 @@ import postcss from "postcss";
  * Why: Chromium builds a whole SVG document for every distinct SVG image a page shows, on the
  * main thread, during the style recalculation that first needs it — 7 to 8 ms each on a slow
  * host, about 30 ms with the phone's CPU slowdown; a page showed 8 to 10 icons, most of its long
- * tasks. One sprite is one document, built once when the file arrives, off the first paint (a
- * mask is never needed to paint text), and the icons leave the render-blocking stylesheet.
+ * tasks. One sprite is one document, built once, in its own task when the file arrives (the
+ * request starts with the first style recalculation, the document is no longer built inside
+ * it), and the icons leave the render-blocking stylesheet.
  *
  * How, so that it works in every browser (SVG `<view>` fragments in CSS images do not, in
  * Safari): the icons are stacked in one column, a blank cell between two (no bleeding at the
@@ -16,7 +17,15 @@ import postcss from "postcss";
  * exactly the element's box, and the position of its cell. Size and position are `!important`
  * and written in every rule that sets a mask image — those rules only — so the rule that wins the
  * image also wins them (the same specificity and order decide both), and the DSFR's own
- * `mask-size: 100% 100%` (in other rules) never applies to the sprite.
+ * `mask-size: 100% 100%` (in other rules) never applies to the sprite. What would break that
+ * reasoning is refused when the stylesheet is built (the service does not start, its tests
+ * fail): a mask shorthand, an `!important` mask size or position written elsewhere, cascade
+ * layers (they reverse the order of important declarations), a mask image other than an SVG
+ * data: URL or `none`.
+ *
+ * Boxes are assumed square (every DSFR icon box is: width and height are both its
+ * `--icon-size`; test/browser/icons.test.ts checks it on the pages): in a box of another shape
+ * the cell, and the icon with it, would be stretched where a lone SVG keeps its proportions.
  */
 
 /** A mask image moved into the sprite: its former data: URL and where it now is. */
@@ -55,7 +64,7 @@ export function svgOfDataUrl(url: string): string {
 }
 
 /** Attributes kept on an icon's cell (presentation: fill, stroke…); its geometry is the cell's. */
-const DROPPED = /^(xmlns(:\w+)?|width|height|x|y|viewbox|version|id|class|style)$/i;
+const DROPPED = /^(xmlns(:\w+)?|width|height|x|y|viewbox|version|id|class)$/i;
 
 /** One icon as a cell of the sprite: a nested `<svg>` at row `index`, its own viewBox kept. */
 function cell(svg: string, index: number): string {
@@ -65,10 +74,16 @@ function cell(svg: string, index: number): string {
   // Ids would collide between icons, and the sprite would need them rewritten: none of the
   // DSFR's icons has one; a new version with some fails here, at build time.
   if (/\bid\s*=|<style\b|<script\b|\bhref\s*=/i.test(body)) throw new Error("icon sprite: an icon with ids, styles, scripts or links");
+  // Namespace prefixes are declared on the icon's root, which the sprite does not keep: one
+  // undeclared prefix would make the whole sprite ill-formed, every icon gone with it.
+  if (/<\/?(?!xml:)[\w-]+:|\s(?!xml:)[\w-]+:[\w-]+\s*=/i.test(body)) throw new Error("icon sprite: an icon with namespaced names");
   const attrs = [...attributes.matchAll(/([\w:-]+)\s*=\s*("[^"]*"|'[^']*')/g)].map((m) => ({ name: m[1]!, value: m[2]! }));
   const get = (name: string) => attrs.find((a) => a.name.toLowerCase() === name.toLowerCase())?.value.slice(1, -1);
-  const viewBox = get("viewBox") ?? (get("width") && get("height") ? `0 0 ${parseFloat(get("width")!)} ${parseFloat(get("height")!)}` : undefined);
-  if (!viewBox) throw new Error("icon sprite: an icon without viewBox nor size");
+  if (get("style") !== undefined) throw new Error("icon sprite: an icon with a style attribute");
+  const plain = (value: string | undefined) => (value !== undefined && /^\s*\d+(\.\d+)?\s*(px)?\s*$/.test(value) ? parseFloat(value) : undefined);
+  const [width, height] = [plain(get("width")), plain(get("height"))];
+  const viewBox = get("viewBox") ?? (width && height ? `0 0 ${width} ${height}` : undefined);
+  if (!viewBox) throw new Error("icon sprite: an icon without viewBox nor size in pixels");
   const kept = attrs.filter((a) => !DROPPED.test(a.name)).map((a) => ` ${a.name}=${a.value}`).join("");
   return `<svg y="${index * 2 * CELL}" width="${CELL}" height="${CELL}" viewBox="${viewBox}"${kept}>${body.trim()}</svg>`;
 }
@@ -84,12 +99,20 @@ function percent(value: number): string {
  */
 export function spriteMasks(css: string, urlOf: (sprite: string) => string): SpritedStylesheet {
   const root = postcss.parse(css);
+  const where = (node: postcss.Node) => String((node.parent as postcss.Rule | undefined)?.selector ?? "");
+  root.walkAtRules(/^layer$/i, () => {
+    throw new Error("icon sprite: cascade layers");
+  });
+  root.walkDecls(/^(-webkit-)?mask(-size|-position)?$/i, (decl) => {
+    if (/^(-webkit-)?mask$/i.test(decl.prop) && !/^none$/i.test(decl.value.trim())) throw new Error(`icon sprite: a mask shorthand in ${where(decl)}`);
+    if (decl.important) throw new Error(`icon sprite: an important mask size or position in ${where(decl)}`);
+  });
   const order: string[] = [];
   root.walkDecls(MASK_IMAGE, (decl) => {
     const value = decl.value.trim();
     if (/^none$/i.test(value)) return;
     const dataUrl = svgDataUrl(value);
-    if (!dataUrl) throw new Error(`icon sprite: unsupported mask image in ${String((decl.parent as postcss.Rule).selector ?? "")}`);
+    if (!dataUrl) throw new Error(`icon sprite: unsupported mask image in ${where(decl)}`);
     if (!order.includes(dataUrl)) order.push(dataUrl);
   });
   if (order.length === 0) return { css, sprite: undefined, cells: [] };

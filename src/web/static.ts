@@ -272,19 +272,17 @@ function removeEmptyAtRules(root: postcss.Root) {
 /** The sprite of the stylesheet's icons (src/web/icon-sprite.ts). */
 const SPRITE = "icons.svg";
 
-/** DSFR icons up to this size are read into the stylesheet as data: URLs (then moved into the sprite if they are masks). */
-const INLINE_ICON_MAX_BYTES = 2048;
 
-/** Rewrites relative `url(...)` to hashed asset URLs (small icons: data: URLs), registering the files they point at. */
+/** Rewrites relative `url(...)` to hashed asset URLs (icons: data: URLs), registering the files they point at. */
 function rewriteUrls(css: string, cssFile: string, registry: AssetRegistry): string {
   return css.replace(/url\((['"]?)([^'")]+)\1\)/g, (whole, quote: string, ref: string) => {
     if (/^(data:|https?:|\/|#)/.test(ref)) return whole;
     const [path, suffix = ""] = ref.split(/(?=[?#])/, 2) as [string, string?];
     const target = resolve(dirname(cssFile), path);
     if (!target.startsWith(DSFR_DIST + sep)) throw new Error(`static: ${ref} in ${cssFile} leaves the DSFR`);
-    // A small icon is read into the stylesheet: a page's dozen icons (header buttons, menu, links)
-    // were a dozen requests while it loaded; the masks among them then go into the one sprite.
-    if (target.startsWith(join(DSFR_DIST, "icons") + sep) && target.endsWith(".svg") && !suffix && statSync(target).size <= INLINE_ICON_MAX_BYTES) {
+    // An icon is read into the stylesheet (a page's dozen icons were a dozen requests while it
+    // loaded); the masks among them, all of them today, then go into the one sprite.
+    if (target.startsWith(join(DSFR_DIST, "icons") + sep) && target.endsWith(".svg") && !suffix) {
       return `url("data:image/svg+xml,${encodeURIComponent(readFileSync(target, "utf8").trim())}")`;
     }
     const found = registry.find(`dsfr/${relative(DSFR_DIST, target).split(sep).join("/")}`);

@@ -37,7 +37,7 @@ afterAll(async () => {
   await live?.close();
 });
 
-type Setting = { width: number; height: number; scheme: "light" | "dark" };
+type Setting = { width: number; height: number; scheme: "light" | "dark"; scale?: number };
 
 /** A screenshot of `path` once everything has loaded (the sprite too), the per-load captcha hidden. */
 async function shot(page: Page, path: string, prepare?: (page: Page) => Promise<void>): Promise<Buffer> {
@@ -48,18 +48,26 @@ async function shot(page: Page, path: string, prepare?: (page: Page) => Promise<
   return page.screenshot({ fullPage: !prepare, animations: "disabled", caret: "hide" });
 }
 
-/** The distinct mask images the page's pseudo-elements show. */
-function maskImages(page: Page): Promise<string[]> {
-  return page.evaluate(() => {
+/**
+ * The distinct mask images the page's pseudo-elements show, and those of them drawn in a box
+ * that is not square (the sprite assumes square boxes: src/web/icon-sprite.ts).
+ */
+async function maskImages(page: Page): Promise<string[]> {
+  const { images, notSquare } = await page.evaluate(() => {
     const found = new Set<string>();
+    const odd: string[] = [];
     for (const element of Array.from(document.querySelectorAll("*"))) {
       for (const pseudo of ["::before", "::after"]) {
         const style = getComputedStyle(element, pseudo);
-        if (style.display !== "none" && style.maskImage && style.maskImage !== "none") found.add(style.maskImage);
+        if (style.display === "none" || !style.maskImage || style.maskImage === "none") continue;
+        found.add(style.maskImage);
+        if (style.width !== style.height) odd.push(`${element.className}${pseudo} ${style.width} × ${style.height}`);
       }
     }
-    return [...found];
+    return { images: [...found], notSquare: odd };
   });
+  expect(notSquare, `${page.url()}: icons in boxes that are not square`).toEqual([]);
+  return images;
 }
 
 async function differingPixels(a: Buffer, b: Buffer): Promise<number> {
@@ -86,7 +94,7 @@ async function signIn(page: Page, who: Who): Promise<void> {
 }
 
 async function compare(path: string, setting: Setting, who: Who, prepare?: (page: Page) => Promise<void>): Promise<void> {
-  const context = await chromium.newContext({ viewport: { width: setting.width, height: setting.height }, colorScheme: setting.scheme, locale: "fr-FR" });
+  const context = await chromium.newContext({ viewport: { width: setting.width, height: setting.height }, deviceScaleFactor: setting.scale ?? 1, colorScheme: setting.scheme, locale: "fr-FR" });
   try {
     const page = await context.newPage();
     await signIn(page, who);
@@ -107,6 +115,8 @@ async function compare(path: string, setting: Setting, who: Who, prepare?: (page
 
 const PHONE: Setting = { width: 390, height: 844, scheme: "light" };
 const PHONE_DARK: Setting = { ...PHONE, scheme: "dark" };
+/** A phone's screen: three device pixels per CSS pixel, where a cell's edge would show first. */
+const PHONE_3X: Setting = { ...PHONE, scale: 3 };
 const DESKTOP: Setting = { width: 1280, height: 900, scheme: "light" };
 
 describe("icons from one sprite", () => {
@@ -114,6 +124,7 @@ describe("icons from one sprite", () => {
     ["/", PHONE, "visitor"],
     ["/", PHONE_DARK, "visitor"],
     ["/", DESKTOP, "visitor"],
+    ["/", PHONE_3X, "visitor"],
     ["/connexion", PHONE, "visitor"],
     ["/compte/creer", PHONE, "visitor"],
     ["/compte/creer", DESKTOP, "visitor"],
@@ -122,6 +133,7 @@ describe("icons from one sprite", () => {
     ["/mon-espace", PHONE_DARK, "user"],
     ["/mon-espace", DESKTOP, "user"],
     ["/demandes/nouvelle", PHONE, "user"],
+    ["/demandes/nouvelle", PHONE_3X, "user"],
     ["the request sent", PHONE, "owner"],
     ["/agent/dossiers", DESKTOP, "agent"],
     ["the request in the back-office", DESKTOP, "agent"],

@@ -66,12 +66,16 @@ describe("spriteMasks", () => {
   });
 
   it.each([
-    ["one image", `.a{mask-image:url("${data(A)}")}`, "100% 100%", "0 0%"],
-    ["a size without viewBox", `.a{mask-image:url("${data(svg("M0 0", 'width="16" height="20"'))}")}`, "100% 100%", "0 0%"],
-  ])("%s", (_name, input, size, position) => {
+    ["one image", `.a{mask-image:url("${data(A)}")}`],
+    ["the rule's own size written before its image", `.a{mask-size:100% 100%;mask-position:0 0;mask-image:url("${data(A)}")}`],
+  ])("%s: the whole sprite is the one cell", (_name, input) => {
     const result = spriteMasks(input, URL_OF);
-    expect(declarations(result.css).get(".a")).toEqual({ "mask-image": `url("${URL_OF()}")`, "mask-size": `${size} !important`, "mask-position": `${position} !important` });
-    if (_name === "a size without viewBox") expect(result.sprite).toContain('viewBox="0 0 16 20"');
+    expect(declarations(result.css).get(".a")).toEqual({ "mask-image": `url("${URL_OF()}")`, "mask-size": "100% 100% !important", "mask-position": "0 0% !important" });
+  });
+
+  it("gives an icon sized in pixels without viewBox its size as viewBox", () => {
+    const result = spriteMasks(`.a{mask-image:url("${data(svg("M0 0", 'width="16" height="20px"'))}")}`, URL_OF);
+    expect(result.sprite).toContain('<svg y="0" width="24" height="24" viewBox="0 0 16 20"><path d="M0 0"/></svg>');
   });
 
   it("reads a data: URL quoted either way, with the other quote inside, or not quoted", () => {
@@ -94,6 +98,14 @@ describe("spriteMasks", () => {
     ["an icon with ids", `.a{mask-image:url("${data('<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 24 24"><path id="p" d="M0 0"/></svg>')}")}`],
     ["an icon with a style", `.a{mask-image:url("${data('<svg viewBox="0 0 24 24"><style>path{fill:red}</style><path d="M0 0"/></svg>')}")}`],
     ["an icon without size", `.a{mask-image:url("${data('<svg><path d="M0 0"/></svg>')}")}`],
+    ["an icon sized in ems", `.a{mask-image:url("${data('<svg width="1em" height="1em"><path d="M0 0"/></svg>')}")}`],
+    ["an icon with a style attribute", `.a{mask-image:url("${data('<svg viewBox="0 0 24 24" style="fill:red"><path d="M0 0"/></svg>')}")}`],
+    ["an icon with namespaced elements", `.a{mask-image:url("${data('<svg viewBox="0 0 24 24"><sodipodi:namedview/><path d="M0 0"/></svg>')}")}`],
+    ["an icon with namespaced attributes", `.a{mask-image:url("${data('<svg viewBox="0 0 24 24"><path inkscape:label="x" d="M0 0"/></svg>')}")}`],
+    ["a mask shorthand", `.a{mask-image:url("${data(A)}")}.b{mask:url("${data(C)}") 0 0/100% 100%}`],
+    ["an important mask size elsewhere", `.a{mask-image:url("${data(A)}")}.a.b{mask-size:50% 50% !important}`],
+    ["an important mask position elsewhere", `.a{mask-image:url("${data(A)}")}.a.b{-webkit-mask-position:0 0 !important}`],
+    ["cascade layers", `@layer base{.a{mask-image:url("${data(A)}")}}`],
     ["not an SVG", `.a{mask-image:url("${data("<html></html>")}")}`],
   ])("refuses %s (the rule that wins the image would no longer win its position)", (_name, input) => {
     expect(() => spriteMasks(input, URL_OF)).toThrow(/icon sprite/);
