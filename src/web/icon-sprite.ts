@@ -63,8 +63,11 @@ export function svgOfDataUrl(url: string): string {
   return /;base64$/i.test(meta) ? Buffer.from(data, "base64").toString("utf8") : decodeURIComponent(data);
 }
 
-/** Attributes kept on an icon's cell (presentation: fill, stroke…); its geometry is the cell's. */
-const DROPPED = /^(xmlns(:\w+)?|width|height|x|y|viewbox|version|id|class)$/i;
+/**
+ * Attributes kept on an icon's cell (presentation: fill, stroke…); its geometry is the cell's,
+ * and namespaced ones (an editor's metadata) would be undeclared in the sprite.
+ */
+const DROPPED = /^(xmlns(:\w+)?|width|height|x|y|viewbox|version|id|class|(?!xml:)[\w-]+:[\w-]+)$/i;
 
 /** One icon as a cell of the sprite: a nested `<svg>` at row `index`, its own viewBox kept. */
 function cell(svg: string, index: number): string {

@@ -73,6 +73,12 @@ describe("spriteMasks", () => {
     expect(declarations(result.css).get(".a")).toEqual({ "mask-image": `url("${URL_OF()}")`, "mask-size": "100% 100% !important", "mask-position": "0 0% !important" });
   });
 
+  it("keeps an icon's presentation attributes on its cell, not its namespaced ones (undeclared in the sprite)", () => {
+    const icon = '<svg xmlns="http://www.w3.org/2000/svg" xmlns:inkscape="http://www.inkscape.org/namespaces/inkscape" viewBox="0 0 24 24" inkscape:version="1.0" fill="none" stroke="#000" xml:space="preserve"><path d="M0 0"/></svg>';
+    const result = spriteMasks(`.a{mask-image:url("${data(icon)}")}`, URL_OF);
+    expect(result.sprite).toContain('<svg y="0" width="24" height="24" viewBox="0 0 24 24" fill="none" stroke="#000" xml:space="preserve"><path d="M0 0"/></svg>');
+  });
+
   it("gives an icon sized in pixels without viewBox its size as viewBox", () => {
     const result = spriteMasks(`.a{mask-image:url("${data(svg("M0 0", 'width="16" height="20px"'))}")}`, URL_OF);
     expect(result.sprite).toContain('<svg y="0" width="24" height="24" viewBox="0 0 16 20"><path d="M0 0"/></svg>');
