@@ -31,6 +31,12 @@ let started = false;
 fallback?.addEventListener("focusin", () => (started = true));
 fallback?.addEventListener("input", () => (started = true));
 
+/** Resolves once the widget's element offers its methods (its "load" event, if not yet). */
+function mounted(element) {
+  if (typeof element.verify === "function" && typeof element.getState === "function") return Promise.resolve();
+  return new Promise((resolve) => element.addEventListener("load", resolve, { once: true }));
+}
+
 /** The way the page settled on (data-mode on the captcha's box): "widget" or "code". */
 function settle(mode) {
   if (box) box.dataset.mode = mode;
@@ -51,6 +57,13 @@ async function enhance() {
     // An error (network, worker...) gives the code back, so that nobody is left without a way.
     if (event.detail?.state === "error") fallback.hidden = false;
   });
+  // Its files were fetched because someone started on the form: the proof of work starts now.
+  // Left to auto="onfocus", it would start only at a focus in the form after this point, and
+  // someone who filled every field before the files arrived (a slow phone) would find the box
+  // unticked at the end. The work runs in a worker; the focus stays where it is.
+  mounted(widget)
+    .then(() => (widget.getState() === "unverified" ? widget.verify() : undefined))
+    .catch(() => {});
   // After a refused form, the summary's link to the code leads to the widget's box instead.
   for (const link of document.querySelectorAll('#error-summary a[href="#captcha"]')) {
     link.addEventListener("click", (event) => {
