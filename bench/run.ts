@@ -136,7 +136,7 @@ interface Run {
   statuses: Record<string, number>;
 }
 /** autocannon, in its own process. */
-/** What a browser sends besides its cookie: the page comes back compressed (gzip, issue 8). */
+/** What a browser sends besides its cookie: the page comes back compressed (brotli at quality 1, src/web/static.ts). */
 const BROWSER_ENCODINGS = "gzip, deflate, br, zstd";
 
 async function load(path: string, connections: number, options: { method?: string; cookie?: string; body?: string; seconds?: number; acceptEncoding?: string } = {}): Promise<Run> {
@@ -363,7 +363,7 @@ if (small) {
   console.table({
     "GET /sante (plafond, 32 connexions)": line(small.sante),
     "GET /mon-espace (32 connexions)": line(small.dashboard),
-    "GET /mon-espace compressée (gzip, comme un navigateur)": line(small.dashboardCompressed),
+    "GET /mon-espace compressée (brotli, comme pour un navigateur)": line(small.dashboardCompressed),
     "POST écriture nue (plafond, 8 clients)": line(small.bare),
     "POST étape 2 (8 clients)": line(small.step),
   });

@@ -408,17 +408,24 @@ async function serve(request: FastifyRequest, reply: FastifyReply) {
  *
  * A page is compressed in one synchronous call up to 256 kB (`syncThreshold`; no page comes near): on a
  * 2-core host the plugin's default sent every page above 8 kB through a zlib stream on the
- * thread pool, which halved the dashboard's throughput for browsers (issue 8). gzip first when
- * the browser takes both: about 50 µs for a 13 kB page against 90 for brotli at quality 4, for
- * 3 % more bytes (120 on the dashboard). A 16 kB window and memLevel 6 (zlib's default: 32 kB
- * and 8): the same bytes for pages this size, and no buffer of zlib's reaches the 64 kB above
- * which glibc maps and unmaps memory at each call (MALLOC_MMAP_THRESHOLD_ in `npm run
- * start:prod`): 82 µs a dashboard instead of 154 under the production flags.
+ * thread pool, which halved the dashboard's throughput for browsers (issue 8).
+ *
+ * Brotli at quality 1 when the browser takes it (every browser does), gzip otherwise: on the 14 kB
+ * dashboard, 74 µs for 4.2 kB where gzip (level 6) took 195 µs for 3.7 kB and brotli at the
+ * plugin's quality 4 352 µs for 3.6 kB (a 2-core Xeon host, production's flags; docs/PERFORMANCE.md,
+ * "Seventh pass"). Half a kilobyte more is nothing on the wire (a page still fits in TCP's first
+ * flight), two thirds of the compression's CPU is a lot on the service's thread. Static files are
+ * compressed once, at the best quality (above). A 16 kB window and memLevel 6 for gzip (zlib's
+ * default: 32 kB and 8): the same bytes for pages this size, and no buffer of zlib's reaches the
+ * 64 kB above which glibc maps and unmaps memory at each call (MALLOC_MMAP_THRESHOLD_ in `npm run
+ * start:prod`). Brotli's window is 64 kB (LGWIN 16): pages are smaller, and its encoder's buffers
+ * stay small.
  */
 const PAGE_COMPRESSION = {
   threshold: 1024,
   syncThreshold: 256 * 1024,
-  encodings: ["gzip", "br"] as Array<"gzip" | "br">,
+  encodings: ["br", "gzip"] as Array<"gzip" | "br">,
+  brotliOptions: { params: { [zlibConstants.BROTLI_PARAM_QUALITY]: 1, [zlibConstants.BROTLI_PARAM_LGWIN]: 16 } },
   zlibOptions: { windowBits: 14, memLevel: 6 },
 };
 
