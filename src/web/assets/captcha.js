@@ -4,8 +4,8 @@
 // and audio code. If the widget cannot run here, or fails, the code stays the way through.
 // The widget's files (about 80 kB) are fetched when someone starts on the form (a focus, a touch
 // or a key in it), not while the page loads: on a phone, running the widget's script during the
-// load was the largest part of the page's blocking time (issue 8), and its proof of work starts
-// only when the form gets the focus anyway. Until then the image and audio code is in place.
+// load was the largest part of the page's blocking time (issue 8). Its proof of work starts as
+// soon as it is in place (see enhance). Until then the image and audio code is in place.
 const box = document.querySelector("[data-captcha]");
 const widgetPart = box?.querySelector("[data-captcha-widget]");
 const fallback = box?.querySelector("[data-captcha-fallback]");
