@@ -112,6 +112,17 @@ async function accountJourney(page: Page, email: string, javaScript: boolean) {
   expect(await page.locator("h1").innerText()).toBe("Bienvenue Sylvie Lambert");
 }
 
+/** Holds the widget's script back (its request waits) until the returned function is called. */
+async function holdWidgetScript(page: Page): Promise<() => void> {
+  let release!: () => void;
+  const held = new Promise<void>((resolve) => (release = resolve));
+  await page.route(/\/altcha\.min\.js$/, async (route) => {
+    await held;
+    await route.continue();
+  });
+  return release;
+}
+
 describe("in a real browser", { timeout: 120_000 }, () => {
   it("creates an account, activates it from the mail, signs out and back in with the identifier — with JavaScript", { timeout: 360_000 }, async () => {
     const context = await newContext(chromium, true);
@@ -136,12 +147,7 @@ describe("in a real browser", { timeout: 120_000 }, () => {
     try {
       const page = await context.newPage();
       // The widget's script is held back, as on a slow phone, until the code is being typed.
-      let release!: () => void;
-      const held = new Promise<void>((resolve) => (release = resolve));
-      await page.route(/\/altcha\.min\.js$/, async (route) => {
-        await held;
-        await route.continue();
-      });
+      const release = await holdWidgetScript(page);
       await page.goto(`${live.url}/compte/creer`);
       const code = page.getByLabel("Saisir le code ci-dessus");
       await code.fill("12");
@@ -164,12 +170,7 @@ describe("in a real browser", { timeout: 120_000 }, () => {
     try {
       const page = await context.newPage();
       // The widget's script is held back, as on a slow phone, until the fields are filled.
-      let release!: () => void;
-      const held = new Promise<void>((resolve) => (release = resolve));
-      await page.route(/\/altcha\.min\.js$/, async (route) => {
-        await held;
-        await route.continue();
-      });
+      const release = await holdWidgetScript(page);
       await page.goto(`${live.url}/compte/creer`);
       await page.getByLabel("Je suis ...").selectOption({ label: "Particulier" });
       await page.getByLabel("Nom de famille").fill("Lambert");
