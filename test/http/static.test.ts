@@ -167,7 +167,7 @@ describe("pages", () => {
         expect(deferred, `${page.url}: ${script.toString()}`).toBe(true);
       }
       const preloads = page.html.querySelectorAll('link[rel="preload"][as="font"]');
-      expect(preloads.map((l) => l.getAttribute("href")!.split("/").at(-1)).sort(), page.url).toEqual(["Marianne-Bold.woff2", "Marianne-Regular.woff2"]);
+      expect(preloads.map((l) => l.getAttribute("href")!.split("/").at(-1)).sort(), page.url).toEqual(["Marianne-Bold.woff2", "Marianne-Medium.woff2", "Marianne-Regular.woff2"]);
       for (const l of preloads) {
         expect(l.getAttribute("type")).toBe("font/woff2");
         expect(l.hasAttribute("crossorigin")).toBe(true);
