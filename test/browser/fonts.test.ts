@@ -49,7 +49,11 @@ describe("the fonts the pages preload", { timeout: 120_000 }, () => {
       const page = await context.newPage();
       if (signedIn) await signInUser(page, live.url, identifier);
       await page.goto(`${live.url}${path}`, { waitUntil: "load" });
-      await page.evaluate(() => document.fonts.ready);
+      // A layout first (the faces a page draws are requested by it), then every face it asked for.
+      await page.evaluate(async () => {
+        void document.body.getBoundingClientRect();
+        await document.fonts.ready;
+      });
       const preloaded = await page.locator('head link[rel="preload"][as="font"]').evaluateAll((links) => links.map((l) => l.getAttribute("href")!.split("/").at(-1)!));
       const drawn = await page.evaluate(() => {
         const weights: string[] = [];
