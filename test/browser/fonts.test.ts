@@ -1,13 +1,14 @@
 import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createAgent, createService, type TestAgent } from "../helpers/agents.ts";
 import { launchChromium, startLiveService, type LiveService } from "../helpers/browser.ts";
 import { Browser as HttpBrowser } from "../helpers/client.ts";
 import { createActiveAccount } from "../helpers/flows.ts";
-import { signInUser } from "../helpers/life.ts";
+import { signInAgentPage, signInUser } from "../helpers/life.ts";
 
 /**
- * Issue 8, goal 1: the citizens' pages preload the Marianne faces they draw before the first paint
- * (src/web/views/layout.tsx, `Head`). A preloaded face that a page does not draw is 59 kB taken
+ * Issue 8, goal 1: the pages preload the Marianne faces they draw before the first paint
+ * (src/web/views/layout.tsx, `FontPreloads`, in the citizens' and the agents' layouts). A preloaded face that a page does not draw is 59 kB taken
  * from a phone's bandwidth for nothing (and a warning in the console); a face drawn but not
  * preloaded is discovered by the first style recalculation, after the stylesheet, and Lighthouse's
  * simulation counts its download before the first paint (docs/PERFORMANCE.md, seventh pass).
@@ -16,10 +17,13 @@ import { signInUser } from "../helpers/life.ts";
 let live: LiveService;
 let chromium: Browser;
 let identifier: string;
+let agent: TestAgent;
 beforeAll(async () => {
   live = await startLiveService();
   chromium = await launchChromium();
   identifier = await createActiveAccount(live.t, new HttpBrowser(live.t.app, "192.0.2.73"), { email: "polices@example.fr" });
+  await createService(live.t.services, "cert-polices", ["75056"]);
+  agent = await createAgent(live.t.services, { role: "instruction", serviceIds: ["cert-polices"], givenName: "Paule", familyName: "Polices" });
 });
 afterAll(async () => {
   await chromium?.close();
@@ -34,20 +38,23 @@ const DESKTOP = { width: 1280, height: 900 };
 
 describe("the fonts the pages preload", { timeout: 120_000 }, () => {
   it.each([
-    ["/", PHONE, false],
-    ["/", DESKTOP, false],
-    ["/connexion", PHONE, false],
-    ["/compte/creer", PHONE, false],
-    ["/mot-de-passe-oublie", PHONE, false],
-    ["/aide", PHONE, false],
-    ["/mon-espace", PHONE, true],
-    ["/mon-espace", DESKTOP, true],
-    ["/demandes/nouvelle", PHONE, true],
-  ] as const)("%s (%o, signed in: %s): the preloaded faces are the ones the page draws on load", async (path, viewport, signedIn) => {
+    ["/", PHONE, "visitor"],
+    ["/", DESKTOP, "visitor"],
+    ["/connexion", PHONE, "visitor"],
+    ["/compte/creer", PHONE, "visitor"],
+    ["/mot-de-passe-oublie", PHONE, "visitor"],
+    ["/aide", PHONE, "visitor"],
+    ["/mon-espace", PHONE, "user"],
+    ["/mon-espace", DESKTOP, "user"],
+    ["/demandes/nouvelle", PHONE, "user"],
+    ["/agent/connexion", DESKTOP, "visitor"],
+    ["/agent/dossiers", DESKTOP, "agent"],
+  ] as const)("%s (%o, %s): the preloaded faces are the ones the page draws on load", async (path, viewport, who) => {
     const context = await chromium.newContext({ viewport, locale: "fr-FR" });
     try {
       const page = await context.newPage();
-      if (signedIn) await signInUser(page, live.url, identifier);
+      if (who === "user") await signInUser(page, live.url, identifier);
+      if (who === "agent") await signInAgentPage(page, live.url, live.t, agent);
       await page.goto(`${live.url}${path}`, { waitUntil: "load" });
       // A layout first (the faces a page draws are requested by it), then every face it asked for.
       await page.evaluate(async () => {

@@ -392,6 +392,22 @@ function documentTitle(p: Pick<LayoutProps, "title" | "hasErrors">): string {
   return `${p.hasErrors ? "Erreur : " : ""}${p.title} - ${SERVICE_NAME}`;
 }
 
+/**
+ * The three faces of Marianne every page draws on load (the header's buttons are Medium), preloaded:
+ * one found by the first style recalculation instead comes after the stylesheet, and one preloaded
+ * for nothing costs a phone 59 kB (test/browser/fonts.test.ts checks both, on the citizens' and
+ * the agents' pages).
+ */
+export function FontPreloads() {
+  return (
+    <>
+      <link rel="preload" href={asset("dsfr/fonts/Marianne-Regular.woff2")} as="font" type="font/woff2" crossorigin="anonymous" />
+      <link rel="preload" href={asset("dsfr/fonts/Marianne-Bold.woff2")} as="font" type="font/woff2" crossorigin="anonymous" />
+      <link rel="preload" href={asset("dsfr/fonts/Marianne-Medium.woff2")} as="font" type="font/woff2" crossorigin="anonymous" />
+    </>
+  );
+}
+
 function Head({ title }: { title: string }) {
   return (
     <head>
@@ -401,11 +417,7 @@ function Head({ title }: { title: string }) {
       <meta name="theme-color" content="#000091" />
       {/* Speed (docs/PERFORMANCE.md): one stylesheet, only hashed URLs, no script that blocks rendering. */}
       <link rel="stylesheet" href={asset("styles.css")} />
-      {/* The three faces every page draws on load (the header's buttons are Medium): one found by the
-          first style recalculation instead would come after the stylesheet (test/browser/fonts.test.ts). */}
-      <link rel="preload" href={asset("dsfr/fonts/Marianne-Regular.woff2")} as="font" type="font/woff2" crossorigin="anonymous" />
-      <link rel="preload" href={asset("dsfr/fonts/Marianne-Bold.woff2")} as="font" type="font/woff2" crossorigin="anonymous" />
-      <link rel="preload" href={asset("dsfr/fonts/Marianne-Medium.woff2")} as="font" type="font/woff2" crossorigin="anonymous" />
+      <FontPreloads />
       {/* Async module: runs as soon as it arrives (before the stylesheet, so before the first paint), never blocks. */}
       <script type="module" async src={asset("theme-preload.js")}></script>
       <link rel="apple-touch-icon" href={asset("dsfr/favicon/apple-touch-icon.png")} />

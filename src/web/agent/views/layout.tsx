@@ -3,7 +3,7 @@ import { AGENT_ROLES, type AgentActor } from "../../../domain/actors.ts";
 import { SERVICE_NAME } from "../../../services/mails.tsx";
 import { asset } from "../../static.ts";
 import { Alert, Buttons, Csrf, ErrorSummary, SubmitButton, type Errors } from "../../views/components.tsx";
-import { FooterFrame, HeaderFrame, LEGAL_LINKS, Main, Skiplinks, type NavLink } from "../../views/layout.tsx";
+import { FontPreloads, FooterFrame, HeaderFrame, LEGAL_LINKS, Main, Skiplinks, type NavLink } from "../../views/layout.tsx";
 
 /**
  * The agents' page frame (DSFR): its own header ("Espace agents"), a navigation by role, the
@@ -98,6 +98,7 @@ export function AgentLayout(p: AgentLayoutProps) {
         <meta name="robots" content="noindex, nofollow" />
         <meta name="theme-color" content="#000091" />
         <link rel="stylesheet" href={asset("styles.css")} />
+        <FontPreloads />
         <script type="module" async src={asset("theme-preload.js")}></script>
         <link rel="icon" href={asset("dsfr/favicon/favicon.svg")} type="image/svg+xml" />
         <title>{`${hasErrors ? "Erreur : " : ""}${p.title} - ${AGENT_SERVICE_NAME} - ${SERVICE_NAME}`}</title>
