@@ -135,10 +135,10 @@ interface Run {
   errors: number;
   statuses: Record<string, number>;
 }
-/** autocannon, in its own process. */
 /** What a browser sends besides its cookie: the page comes back compressed (brotli at quality 1, src/web/static.ts). */
 const BROWSER_ENCODINGS = "gzip, deflate, br, zstd";
 
+/** autocannon, in its own process. */
 async function load(path: string, connections: number, options: { method?: string; cookie?: string; body?: string; seconds?: number; acceptEncoding?: string } = {}): Promise<Run> {
   const config = {
     url: `${base}${path}`,

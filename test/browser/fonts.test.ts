@@ -8,10 +8,11 @@ import { signInAgentPage, signInUser } from "../helpers/life.ts";
 
 /**
  * Issue 8, goal 1: the pages preload the Marianne faces they draw before the first paint
- * (src/web/views/layout.tsx, `FontPreloads`, in the citizens' and the agents' layouts). A preloaded face that a page does not draw is 59 kB taken
- * from a phone's bandwidth for nothing (and a warning in the console); a face drawn but not
- * preloaded is discovered by the first style recalculation, after the stylesheet, and Lighthouse's
- * simulation counts its download before the first paint (docs/PERFORMANCE.md, seventh pass).
+ * (src/web/views/layout.tsx, `FontPreloads`, in the citizens' and the agents' layouts). A
+ * preloaded face that a page does not draw is 59 kB taken from a phone's bandwidth for nothing
+ * (and a warning in the console); a face drawn but not preloaded is discovered by the first style
+ * recalculation, after the stylesheet, and Lighthouse's simulation counts its download before the
+ * first paint (docs/PERFORMANCE.md, seventh pass).
  */
 
 let live: LiveService;

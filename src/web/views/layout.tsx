@@ -401,9 +401,9 @@ function documentTitle(p: Pick<LayoutProps, "title" | "hasErrors">): string {
 export function FontPreloads() {
   return (
     <>
-      <link rel="preload" href={asset("dsfr/fonts/Marianne-Regular.woff2")} as="font" type="font/woff2" crossorigin="anonymous" />
-      <link rel="preload" href={asset("dsfr/fonts/Marianne-Bold.woff2")} as="font" type="font/woff2" crossorigin="anonymous" />
-      <link rel="preload" href={asset("dsfr/fonts/Marianne-Medium.woff2")} as="font" type="font/woff2" crossorigin="anonymous" />
+      {(["Regular", "Bold", "Medium"] as const).map((face) => (
+        <link rel="preload" href={asset(`dsfr/fonts/Marianne-${face}.woff2`)} as="font" type="font/woff2" crossorigin="anonymous" />
+      ))}
     </>
   );
 }
