@@ -406,20 +406,20 @@ async function serve(request: FastifyRequest, reply: FastifyReply) {
  * dynamic responses (HTML pages, above 1 kB). Static files are compressed here, once; request
  * bodies are never decompressed (no zip bombs).
  *
- * A page is compressed in one synchronous call up to 256 kB (`syncThreshold`; no page comes near): on a
- * 2-core host the plugin's default sent every page above 8 kB through a zlib stream on the
- * thread pool, which halved the dashboard's throughput for browsers (issue 8).
+ * A page is compressed in one synchronous call up to 256 kB (`syncThreshold`; no page comes
+ * near): on a 2-core host the plugin's default sent every page above 8 kB through a zlib stream
+ * on the thread pool, which halved the dashboard's throughput for browsers (issue 8).
  *
  * Brotli at quality 1 when the browser takes it (every current one does over HTTPS), gzip
- * otherwise: on the 14 kB dashboard, 74 µs for 4.2 kB where gzip (level 6) took 195 µs for
- * 3.7 kB and brotli at the plugin's quality 4 352 µs for 3.6 kB (a 2-core Xeon host, production's flags; docs/PERFORMANCE.md,
- * "Seventh pass"). Half a kilobyte more is nothing on the wire (a page still fits in TCP's first
- * flight), two thirds of the compression's CPU is a lot on the service's thread. Static files are
- * compressed once, at the best quality (above). A 16 kB window and memLevel 6 for gzip (zlib's
- * default: 32 kB and 8): the same bytes for pages this size, and no buffer of zlib's reaches the
- * 64 kB above which glibc maps and unmaps memory at each call (MALLOC_MMAP_THRESHOLD_ in `npm run
- * start:prod`). Brotli's window is 64 kB (LGWIN 16): pages are smaller, and its encoder's buffers
- * stay small.
+ * otherwise: on the 14 kB dashboard, 74 µs for 4.2 kB where gzip (level 6) took 195 µs for 3.7 kB
+ * and brotli at the plugin's quality 4 352 µs for 3.6 kB (a 2-core Xeon host, production's flags;
+ * docs/PERFORMANCE.md, "Seventh pass"). Half a kilobyte more is nothing on the wire (a page still
+ * fits in TCP's first flight), two thirds of the compression's CPU is a lot on the service's
+ * thread. Static files are compressed once, at the best quality (above). A 16 kB window and
+ * memLevel 6 for gzip (zlib's default: 32 kB and 8): the same bytes for pages this size, and no
+ * buffer of zlib's reaches the 64 kB above which glibc maps and unmaps memory at each call
+ * (MALLOC_MMAP_THRESHOLD_ in `npm run start:prod`). Brotli's window is 64 kB (LGWIN 16): pages
+ * are smaller, and its encoder's buffers stay small.
  */
 const PAGE_COMPRESSION = {
   threshold: 1024,
