@@ -4,6 +4,7 @@ import { dirname, join } from "node:path";
 import { randomBytes } from "node:crypto";
 // The minified build: the same code, whose source V8 keeps (twice, as an ES import of CommonJS) at 0.8 MB instead of 2.7 (issue 8, memory).
 import fontkit from "@pdf-lib/fontkit/dist/fontkit.umd.min.js";
+import { IMAGE_HEIGHT, IMAGE_WIDTH } from "./captcha.ts";
 import { sharp } from "./images.ts";
 
 /**
@@ -20,9 +21,6 @@ function uniform(min: number, max: number): number {
 }
 
 /* ---- Image ---- */
-
-export const IMAGE_WIDTH = 300;
-export const IMAGE_HEIGHT = 100;
 
 type Font = ReturnType<typeof fontkit.create>;
 let marianne: Font | undefined;

@@ -3,7 +3,6 @@ import { createChallenge, verifySolution, type Challenge, type Solution } from "
 import { deriveKey } from "altcha-lib/algorithms/pbkdf2";
 import type { Db } from "../db/client.ts";
 import { countCaptchaFetch, spendCaptcha } from "../db/repositories/captchas.ts";
-import { renderAudio, renderImage } from "./captcha-media.ts";
 import type { Clock } from "./clock.ts";
 
 /**
@@ -20,6 +19,14 @@ import type { Clock } from "./clock.ts";
  * one per kind of media fetched (a counter). Keys are derived from SESSION_SECRET with HKDF.
  */
 export const CAPTCHA_LENGTH = 6;
+/** The size of the code's image, in pixels (the page states it, so that nothing moves as it loads). */
+export const IMAGE_WIDTH = 300;
+export const IMAGE_HEIGHT = 100;
+/**
+ * The image's and the audio's maker, with fontkit, the font and the recorded digits, loaded at the
+ * first fetch of either, not at start: most visitors never ask for them (docs/PERFORMANCE.md).
+ */
+const media = () => import("./captcha-media.ts");
 /** No time pressure (RGAA): a challenge lasts half an hour. */
 export const CAPTCHA_LIFETIME_MS = 30 * 60 * 1000;
 /** Fetches of the image, and of the audio, of one challenge. */
@@ -91,14 +98,14 @@ export class Captcha {
     const t = this.parse(token);
     if (!t) return { kind: "unknown" };
     if (!(await this.fetchAllowed(t, "image"))) return { kind: "exhausted" };
-    return { kind: "ok", body: await renderImage(this.answerOf(t.id)) };
+    return { kind: "ok", body: await (await media()).renderImage(this.answerOf(t.id)) };
   }
 
   async audio(token: string): Promise<MediaResult> {
     const t = this.parse(token);
     if (!t) return { kind: "unknown" };
     if (!(await this.fetchAllowed(t, "audio"))) return { kind: "exhausted" };
-    return { kind: "ok", body: renderAudio(this.answerOf(t.id)) };
+    return { kind: "ok", body: (await media()).renderAudio(this.answerOf(t.id)) };
   }
 
   /** True when `typed` is the challenge's code; the challenge is spent either way. */

@@ -5,8 +5,8 @@ import { solveChallenge, type Challenge } from "altcha-lib";
 import { deriveKey } from "altcha-lib/algorithms/pbkdf2";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { captchas } from "../../src/db/schema.ts";
-import { Captcha, CAPTCHA_LIFETIME_MS, MEDIA_FETCH_LIMIT } from "../../src/services/captcha.ts";
-import { IMAGE_HEIGHT, IMAGE_WIDTH, renderAudio, renderImage } from "../../src/services/captcha-media.ts";
+import { Captcha, CAPTCHA_LIFETIME_MS, IMAGE_HEIGHT, IMAGE_WIDTH, MEDIA_FETCH_LIMIT } from "../../src/services/captcha.ts";
+import { renderAudio, renderImage } from "../../src/services/captcha-media.ts";
 import { ManualClock } from "../helpers/clock.ts";
 import { testDatabase, type TestDatabase } from "../helpers/db.ts";
 

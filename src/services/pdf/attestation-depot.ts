@@ -11,6 +11,7 @@ import {
   save,
   type SentRequest,
 } from "./layout.ts";
+import { DEPOT_TITLE } from "./titles.ts";
 
 /**
  * "Attestation de dépôt" of a request for an international driving licence (seed 001's
@@ -18,8 +19,6 @@ import {
  * joindre à votre demande par courrier papier"), available as soon as the request is sent.
  * One A4 page, dated by the sending.
  */
-
-export const DEPOT_TITLE = "Attestation de dépôt d'une demande de permis de conduire international";
 
 /** The attestation for the sent `request` (its frozen content, number and sending time). */
 export async function attestationDepot(request: SentRequest): Promise<Uint8Array> {

@@ -13,20 +13,13 @@ import {
   type Row,
   type SentRequest,
 } from "./layout.ts";
+import { DROITS_TITLE, DROITS_VALIDITY_MONTHS } from "./titles.ts";
 
 /**
  * "Attestation de droits à conduire" (SPEC §4; seed 004): after the loss of a licence, once the
  * administration has checked the person's rights, until the new licence arrives. Until it is
  * available the person may not drive. One A4 page.
  */
-
-export const DROITS_TITLE = "Attestation de droits à conduire";
-
-/**
- * How long the attestation stands in for the licence at most: the new licence is sent within
- * 15 days (SPEC §4), two months leave room for the post and for collecting it at La Poste.
- */
-export const DROITS_VALIDITY_MONTHS = 2;
 
 /** Why the person has no licence in hand, from the motif. */
 function circumstance(request: SentRequest): string {

@@ -19,6 +19,7 @@ import {
   type Row,
   type SentRequest,
 } from "./layout.ts";
+import { INSCRIPTION_TITLE } from "./titles.ts";
 
 /**
  * "Attestation d'inscription au permis de conduire" (SPEC §4; seed 002; issue 9 §4), the
@@ -27,8 +28,6 @@ import {
  * always two pages, the recto with the NEPH, the candidate and the categories, the verso with
  * what the attestation allows and the frame the examiners fill in.
  */
-
-export const INSCRIPTION_TITLE = "Attestation d'inscription au permis de conduire";
 
 /** What the recto says about the inscription itself. */
 function inscriptionRows(request: SentRequest, validatedAt: Date): Row[] {

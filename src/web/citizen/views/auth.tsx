@@ -20,7 +20,7 @@ import {
   type Values,
 } from "../../views/components.tsx";
 import { Layout, type PageContext } from "../../views/layout.tsx";
-import { IMAGE_HEIGHT, IMAGE_WIDTH } from "../../../services/captcha-media.ts";
+import { IMAGE_HEIGHT, IMAGE_WIDTH } from "../../../services/captcha.ts";
 import { addStaticRoot, asset } from "../../static.ts";
 
 /**
