@@ -1,6 +1,6 @@
 /**
  * The attestations' titles and how long one stands in for a licence: known to the pages and the
- * tests without loading pdf-lib (see ./index.ts).
+ * tests without loading the documents' modules (fontkit and the fonts, see ./index.ts).
  */
 
 export const INSCRIPTION_TITLE = "Attestation d'inscription au permis de conduire";
