@@ -283,9 +283,20 @@ export class AccountService {
     });
   }
 
-  async linkFranceConnect(accountId: string, sub: string): Promise<void> {
-    await updateAccount(this.db, accountId, { franceConnectSub: sub });
-    await addNotification(this.db, accountId, "Votre compte est désormais relié à FranceConnect.", this.clock.now());
+  /**
+   * Links the FranceConnect identity met at sign-in to the account just signed in with a
+   * password — only if the identity's address is this account's and the account has no other
+   * identity linked: a pending link planted in someone's browser names another address. Returns
+   * whether it linked.
+   */
+  async linkFranceConnect(account: Account, link: { sub: string; email: string }): Promise<boolean> {
+    if (account.franceConnectSub || account.email.toLowerCase() !== link.email.toLowerCase()) return false;
+    return this.transaction(async (tx) => {
+      if (await findAccountByFranceConnectSub(tx, link.sub)) return false;
+      await updateAccount(tx, account.id, { franceConnectSub: link.sub });
+      await addNotification(tx, account.id, "Votre compte est désormais relié à FranceConnect.", this.clock.now());
+      return true;
+    });
   }
 }
 

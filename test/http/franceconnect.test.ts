@@ -151,3 +151,34 @@ describe("FranceConnect and a sign-up never activated (issue 6, item 11)", () =>
     expect(await accountOf(identity.sub)).toBeUndefined();
   });
 });
+
+describe("FranceConnect and a pending link planted in someone else's browser", () => {
+  it("links a pending identity only to the account of its address (a session planted in someone else's browser)", async () => {
+    const own = await startTestApp({ franceConnectIssuer: provider.issuer, env: FC_ENV });
+    try {
+      // The attacker holds an account with their own FranceConnect identity's address…
+      const attackerIdentity = DEMO_IDENTITIES[1]!;
+      await createActiveAccount(own, new Browser(own.app, "192.0.2.10"), { email: attackerIdentity.email, givenName: "Paul", familyName: "Leroy" });
+      // …and a victim an account of her own.
+      const victim = await createActiveAccount(own, new Browser(own.app, "192.0.2.11"), { email: "victime.planted@example.fr", givenName: "Alice", familyName: "Bernard" });
+      // The attacker's FranceConnect sign-in leaves a pending link in this browser's session…
+      const planted = new Browser(own.app, "192.0.2.12");
+      const pending = await franceConnect(planted, new ProviderBrowser(), attackerIdentity.sub);
+      expect(pending.url).toBe("/connexion");
+      // …which the victim then uses (the cookie planted in her browser) to sign in with her password.
+      const home = await planted.post("/connexion", { identifier: victim, password: GOOD_PASSWORD });
+      expect(home.url).toBe("/mon-espace");
+      expect(home.text("h1")).toBe("Bienvenue Alice Bernard");
+      expect(home.html.querySelector(".fr-alert--success")).toBeNull();
+      expect((await own.db.db.select().from(accounts).where(eq(accounts.franceConnectSub, attackerIdentity.sub)))[0]).toBeUndefined();
+      const [victimRow] = await own.db.db.select().from(accounts).where(eq(accounts.identifier, victim));
+      expect(victimRow!.franceConnectSub).toBeNull();
+      // The attacker's identity still opens nothing but the link notice.
+      const again = await franceConnect(new Browser(own.app, "192.0.2.13"), new ProviderBrowser(), attackerIdentity.sub);
+      expect(again.url).toBe("/connexion");
+      expect(again.text("h1")).not.toContain("Alice");
+    } finally {
+      await own.close();
+    }
+  }, 180_000);
+});

@@ -2,6 +2,8 @@ import { Writable } from "node:stream";
 import pino from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { csrfCookieName } from "../../src/web/security/csrf.ts";
+import { insertAccount } from "../../src/db/repositories/accounts.ts";
+import { hashSecret } from "../../src/services/passwords.ts";
 import { SESSION_COOKIE } from "../../src/web/security/session.ts";
 import { linkIn, startTestApp, type TestApp } from "../helpers/app.ts";
 import { Browser } from "../helpers/client.ts";
@@ -78,6 +80,39 @@ describe("security defaults", () => {
       // The CSRF secret's cookie: Secure, and __Host- so that no sub-domain can plant one.
       expect(String(res.headers["set-cookie"])).toMatch(/^__Host-permis_csrf=.*; Secure/);
       expect(res.headers["strict-transport-security"]).toContain("max-age=31536000");
+
+      // The session's cookie too: a session planted by a sub-domain or a plain-http answer
+      // (a cookie without the prefix) is not the session the service reads.
+      const identifier = "essai1234";
+      await insertAccount(https.db.db, {
+        kind: "particulier",
+        status: "active",
+        familyName: "Essai",
+        givenName: "Claire",
+        email: "claire.essai@example.fr",
+        identifier,
+        passwordHash: await hashSecret(GOOD_PASSWORD),
+        activatedAt: new Date(),
+      });
+      const csrfCookie = /^(__Host-permis_csrf=[^;]+)/.exec(String(res.headers["set-cookie"]))![1]!;
+      const token = /name="_csrf" value="([^"]+)"/.exec(res.body)![1]!;
+      const signedIn = await https.app.inject({
+        method: "POST",
+        url: "/connexion",
+        remoteAddress: "198.51.100.32",
+        headers: { "x-forwarded-proto": "https", "content-type": "application/x-www-form-urlencoded", cookie: csrfCookie },
+        payload: new URLSearchParams({ _csrf: token, identifier, password: GOOD_PASSWORD }).toString(),
+      });
+      expect(signedIn.statusCode).toBe(303);
+      const session = String(signedIn.headers["set-cookie"]);
+      expect(session).toMatch(/^__Host-permis_session=[^;]+; Path=\/; Expires=[^;]+; HttpOnly; Secure; SameSite=Lax$/);
+      expect(session).not.toMatch(/Domain=/i);
+      const sid = /^__Host-permis_session=([^;]+)/.exec(session)![1]!;
+      const home = (cookie: string) => https.app.inject({ url: "/mon-espace", headers: { "x-forwarded-proto": "https", cookie } });
+      expect((await home(`__Host-permis_session=${sid}`)).statusCode).toBe(200);
+      const planted = await home(`${SESSION_COOKIE}=${sid}`);
+      expect(planted.statusCode).toBe(303);
+      expect(String(planted.headers.location)).toMatch(/^\/connexion/);
     } finally {
       await https.close();
     }

@@ -4,7 +4,7 @@ import { motifInfo } from "../../domain/request/motifs.ts";
 import { isRequestState, userActions, type UserAction } from "../../domain/request/state.ts";
 import { stateLabel } from "../../services/requests/index.ts";
 import { pageContext, sendPage } from "../http.ts";
-import { requireSignedIn, SESSION_COOKIE } from "../security/session.ts";
+import { endSession, requireSignedIn } from "../security/session.ts";
 import { AccountHomePage, TrackRequestPage, type RequestRow as RequestLine } from "./views/account.tsx";
 import type { WebDeps } from "../deps.ts";
 
@@ -75,8 +75,7 @@ export async function accountRoutes(app: FastifyInstance, deps: WebDeps) {
     const dashboard = await deps.requests.dashboard(request.session.accountId!);
     if (!dashboard) {
       // The account no longer exists: end this session.
-      await request.session.destroy();
-      reply.clearCookie(SESSION_COOKIE, { path: "/" });
+      await endSession(request, reply, deps.config.publicUrl.startsWith("https:"));
       return reply.redirect("/connexion", 303);
     }
     const flash = request.session.flash;

@@ -12,7 +12,7 @@ import { unmetPasswordRules } from "../../domain/password.ts";
 import { waitInFrench } from "../../domain/throttle.ts";
 import type { ThrottleTarget } from "../../services/throttle.ts";
 import { formInput, keepValues, pageContext, sendPage } from "../http.ts";
-import { safeReturnPath, SESSION_COOKIE, startSignedInSession } from "../security/session.ts";
+import { endSession, safeReturnPath, startSignedInSession } from "../security/session.ts";
 import {
   ActivationPage,
   EmailRequestPage,
@@ -29,6 +29,7 @@ import type { WebDeps } from "../deps.ts";
 
 /** SPEC §2: sign-in and sign-out, account creation and activation, forgotten identifier and password. */
 export async function authRoutes(app: FastifyInstance, deps: WebDeps) {
+  const secure = deps.config.publicUrl.startsWith("https:");
   const { accounts, captcha, throttle, franceConnect } = deps;
   const ctx = (request: FastifyRequest, reply: FastifyReply) => pageContext(request, reply, deps.devTools);
 
@@ -79,8 +80,9 @@ export async function authRoutes(app: FastifyInstance, deps: WebDeps) {
     }
     const pendingLink = request.session.franceConnectLink;
     await startSignedInSession(request, result.account, result.previousLoginAt);
-    if (pendingLink) {
-      await accounts.linkFranceConnect(result.account.id, pendingLink);
+    // Linked only to the account of the identity's address (a link planted in this browser by
+    // someone else names their address, not this account's).
+    if (pendingLink && (await accounts.linkFranceConnect(result.account, pendingLink))) {
       request.session.flash = "Votre compte est désormais relié à FranceConnect.";
     }
     return reply.redirect(returnTo ?? "/mon-espace", 303);
@@ -88,8 +90,7 @@ export async function authRoutes(app: FastifyInstance, deps: WebDeps) {
 
   app.post("/deconnexion", async (request, reply) => {
     const idToken = request.session.franceConnectIdToken;
-    await request.session.destroy();
-    reply.clearCookie(SESSION_COOKIE, { path: "/" });
+    await endSession(request, reply, secure);
     if (idToken && franceConnect) {
       try {
         return reply.redirect(await franceConnect.logoutUrl(idToken), 303);

@@ -40,7 +40,7 @@ export async function franceConnectRoutes(app: FastifyInstance, deps: WebDeps) {
     }
     const result = await accounts.franceConnectSignin(outcome.identity);
     if (result.kind === "email_taken") {
-      request.session.franceConnectLink = outcome.identity.sub;
+      request.session.franceConnectLink = { sub: outcome.identity.sub, email: outcome.identity.email.toLowerCase() };
       return reply.redirect("/connexion", 303);
     }
     await startSignedInSession(request, result.account, result.created ? null : result.previousLoginAt);

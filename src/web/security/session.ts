@@ -22,8 +22,8 @@ declare module "fastify" {
     /** FranceConnect: the authorization in progress, then the ID token (for logout). */
     franceConnect?: PendingAuthorization;
     franceConnectIdToken?: string;
-    /** A FranceConnect identity waiting to be linked at the next sign-in. */
-    franceConnectLink?: string;
+    /** A FranceConnect identity waiting to be linked at the next sign-in: linked only to the account of that address. */
+    franceConnectLink?: { sub: string; email: string };
     flash?: string;
     /** When the account signed in before this session (shown as "Dernière connexion"). */
     previousLoginAt?: string;
@@ -32,7 +32,17 @@ declare module "fastify" {
   }
 }
 
+/** The session cookie's name on plain http (development, tests). */
 export const SESSION_COOKIE = "permis_session";
+
+/**
+ * The session cookie's name: `__Host-` behind HTTPS, so that neither a sibling sub-domain nor a
+ * plain-HTTP answer can plant a session in the browser (the browser refuses such a cookie unless
+ * it is Secure, host-only and for the path "/").
+ */
+export function sessionCookieName(secure: boolean): string {
+  return secure ? `__Host-${SESSION_COOKIE}` : SESSION_COOKIE;
+}
 const IDLE_MS = 60 * 60 * 1000;
 /** A signed-in reader's session is saved (its expiry pushed back) at most this often. */
 export const EXTEND_EVERY_MS = 5 * 60 * 1000;
@@ -50,7 +60,7 @@ export async function sessions(app: FastifyInstance, opts: { secret: string; sec
   await app.register(fastifyCookie, { secret: Buffer.from(hkdfSync("sha256", opts.secret, "", "permis-en-ligne cookies", 32)).toString("base64") });
   await app.register(fastifySession, {
     secret: opts.secret,
-    cookieName: SESSION_COOKIE,
+    cookieName: sessionCookieName(opts.secure),
     store: store as never,
     saveUninitialized: false,
     // Not rolling: an unchanged session is not written back on every request (see below).
@@ -65,6 +75,12 @@ export async function sessions(app: FastifyInstance, opts: { secret: string; sec
     const now = Date.now();
     if (session.extendedAt === undefined || now - session.extendedAt >= EXTEND_EVERY_MS || session.extendedAt > now) session.extendedAt = now;
   });
+}
+
+/** Ends the session: its row, and the cookie in the browser. */
+export async function endSession(request: FastifyRequest, reply: FastifyReply, secure: boolean): Promise<void> {
+  await request.session.destroy();
+  reply.clearCookie(sessionCookieName(secure), { path: "/", secure });
 }
 
 /** Signs the account in on a fresh session id (no fixation), keeping nothing of the anonymous session. */
