@@ -84,6 +84,27 @@ describe("step 5 is one form: what is typed is kept whichever button is pressed"
   });
 });
 
+describe("uploads: control characters in the form's fields", () => {
+  it.each([
+    ["a NUL in a value", { numeroTimbre: "12\u0000ab" }],
+    ["another control character in a value", { numeroTimbre: "12\u0001ab" }],
+    ["a NUL in a field's name", { "numero\u0000Timbre": "1234" }],
+  ])("refuses %s with the French page (400), keeps none of the fields, and goes on serving", async (_case, extra) => {
+    const { b, id } = await draftAtStep5();
+    await b.get(`/demandes/${id}/etape/5`);
+    const page = await upload(b, id, { piece: "identite" }, { name: "cni.pdf", type: "application/pdf", content: await pdf(1) }, { extra });
+    expect(page.answer.status).toBe(400);
+    expect(page.answer.connection).toBe("close");
+    expect(page.text("h1")).toBe("Caractères non autorisés");
+    const [row] = await t.db.db.select({ data: requests.data }).from(requests).where(eq(requests.id, id));
+    expect(row!.data.step5).toBeUndefined();
+    // The same browser goes on: the step shows, and a clean upload works.
+    expect((await b.get(`/demandes/${id}/etape/5`)).status).toBe(200);
+    const clean = await upload(b, id, { piece: "domicile" }, { name: "facture.pdf", type: "application/pdf", content: await pdf(1) }, { extra: { numeroTimbre: "1234" } });
+    expect(clean.answer.status).toBe(303);
+  });
+});
+
 describe("uploads: the token in the body, and a redirect for every outcome", () => {
   it("answers a refused upload with a 303 to step 5, which shows the error once; reloading sends nothing", async () => {
     const { b, id } = await draftAtStep5();

@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import type { JSX } from "preact";
 import multipart from "@fastify/multipart";
-import { field, type FieldErrors, type RawInput } from "../../domain/forms.ts";
+import { field, hasControlCharacters, type FieldErrors, type RawInput } from "../../domain/forms.ts";
 import { DOCUMENT_LABELS, downloadableDocuments, type RequestDocumentKind } from "../../domain/request/messages.ts";
 import { DEMARCHES, motifInfo, POUR, type MotifGroup } from "../../domain/request/motifs.ts";
 import { motiveLabel } from "../../domain/request/motives.ts";
@@ -32,6 +32,7 @@ import {
 import type { WebDeps } from "../deps.ts";
 import { formInput, pageContext, sendPage } from "../http.ts";
 import { verifyMultipartCsrf } from "../security/csrf.ts";
+import { CONTROL_CHARACTERS_CODE, HttpError } from "../security/guards.ts";
 import { uuidParams } from "../security/ids.ts";
 import { requireSignedIn } from "../security/session.ts";
 import { CompletionPage, DeleteDraftPage, RequestPage, type RequestLife } from "./views/requests.tsx";
@@ -344,6 +345,12 @@ export async function requestRoutes(app: FastifyInstance, deps: WebDeps) {
       const part = next.value;
       if (part.type === "field") {
         const value = typeof part.value === "string" ? part.value : "";
+        // The guard on parsed forms (refuseControlCharacters) does not see a multipart body: its
+        // fields are checked here, before any is kept (PostgreSQL refuses NUL; the rest is not text).
+        if (hasControlCharacters(part.fieldname) || hasControlCharacters(value)) {
+          reply.header("connection", "close");
+          throw new HttpError(400, CONTROL_CHARACTERS_CODE);
+        }
         if (part.fieldname === "type-complementaire") additionalType = value;
         else if (part.fieldname === "joindre") pressed = value;
         else if (part.fieldname !== "_csrf" && part.fieldname !== "action") typed[part.fieldname] = value;
