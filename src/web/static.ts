@@ -14,8 +14,9 @@ import { spriteMasks } from "./icon-sprite.ts";
  * Static files, made for phones on slow networks (issue 8, goal 1; docs/PERFORMANCE.md):
  *  - served under content-hashed URLs (`/static/<hash>/<name>`) and cached for a year,
  *    immutable: a new version is a new URL, so nothing is ever stale;
- *  - compressed once per process (brotli at its best quality, and gzip), kept in memory,
- *    never on each request (a starting service compresses them in the background);
+ *  - compressed once per process (brotli at its best quality, and gzip), one file at a time,
+ *    kept in memory, never on each request (a starting service compresses them in the background);
+ *  - of the DSFR package, only the folders pages load (fonts, favicons, pictograms);
  *  - one stylesheet made at start ("styles.css"): the DSFR core, its dark theme, the components
  *    whose classes src/web uses, trimmed of the rules no page can match, only the rules of the
  *    icons in use, then our own app.css; every relative `url(...)` (fonts, icons) rewritten to
@@ -98,8 +99,15 @@ export class AssetRegistry {
   }
 }
 
+/**
+ * The DSFR's folders that pages load files from (fonts, favicons, pictograms); the rest of its
+ * 89 Mo (its whole stylesheets and scripts, 1,000 icons, source maps) is never served: every
+ * file served is read and compressed once and kept in memory, so the set must stay small.
+ */
+const DSFR_SERVED = /^(fonts|favicon|artwork)\//;
+
 /** Folders of packages whose files pages may load, by name prefix ("dsfr/…"). */
-const ROOTS = new Map<string, { dir: string; allow: (path: string) => boolean }>([["dsfr", { dir: DSFR_DIST, allow: () => true }]]);
+const ROOTS = new Map<string, { dir: string; allow: (path: string) => boolean }>([["dsfr", { dir: DSFR_DIST, allow: (path) => DSFR_SERVED.test(path) }]]);
 
 /**
  * Lets pages load files of another package through `asset("<prefix>/<path>")`, e.g.
@@ -360,15 +368,39 @@ export function asset(name: string): string {
   return found.url;
 }
 
+/** How many static files are being compressed now, and the most at once so far (read by the tests). */
+export const staticCompressions = { running: 0, mostAtOnce: 0 };
+let compressionQueue: Promise<unknown> = Promise.resolve();
+
+/**
+ * Static files are compressed one at a time, in the order asked: at the best quality a file
+ * takes a thread of libuv's pool for up to a second, and that pool of four also hashes
+ * passwords and reads files — a burst of first requests must not take all of it.
+ */
+function oneAtATime<T>(work: () => Promise<T>): Promise<T> {
+  const run = compressionQueue.then(async () => {
+    staticCompressions.running++;
+    staticCompressions.mostAtOnce = Math.max(staticCompressions.mostAtOnce, staticCompressions.running);
+    try {
+      return await work();
+    } finally {
+      staticCompressions.running--;
+    }
+  });
+  compressionQueue = run.catch(() => undefined);
+  return run;
+}
+
 function encoded(a: Asset, encoding: Encoding): Promise<Buffer | null> {
-  a.encoded[encoding] ??= (async () => {
-    if (!a.compressible) return null;
-    const out =
-      encoding === "br"
-        ? await brotli(a.body, { params: { [zlibConstants.BROTLI_PARAM_QUALITY]: zlibConstants.BROTLI_MAX_QUALITY, [zlibConstants.BROTLI_PARAM_SIZE_HINT]: a.body.length } })
-        : await gzipAsync(a.body, { level: 9 });
-    return out.length < a.body.length ? out : null;
-  })();
+  a.encoded[encoding] ??= a.compressible
+    ? oneAtATime(async () => {
+        const out =
+          encoding === "br"
+            ? await brotli(a.body, { params: { [zlibConstants.BROTLI_PARAM_QUALITY]: zlibConstants.BROTLI_MAX_QUALITY, [zlibConstants.BROTLI_PARAM_SIZE_HINT]: a.body.length } })
+            : await gzipAsync(a.body, { level: 9 });
+        return out.length < a.body.length ? out : null;
+      })
+    : Promise.resolve(null);
   return a.encoded[encoding]!;
 }
 
@@ -440,7 +472,7 @@ export async function staticFiles(app: FastifyInstance, opts: { warm?: boolean }
   });
   const all = assets().all();
   if (opts.warm) {
-    // Compressed in the background as the service starts (zlib's threads), not on the first visitor.
+    // Compressed in the background as the service starts (one file at a time on zlib's threads), not on the first visitor.
     app.addHook("onReady", async () => {
       for (const a of all) void encoded(a, "br").then(() => encoded(a, "gzip"));
     });

@@ -1,9 +1,10 @@
 import { createHash } from "node:crypto";
-import { readFileSync } from "node:fs";
+import { readdirSync, readFileSync } from "node:fs";
+import { sep } from "node:path";
 import { brotliCompressSync, brotliDecompressSync, constants as zlibConstants, gunzipSync } from "node:zlib";
 import { parse } from "node-html-parser";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { AssetRegistry, IMMUTABLE } from "../../src/web/static.ts";
+import { AssetRegistry, IMMUTABLE, staticCompressions } from "../../src/web/static.ts";
 import { startTestApp, type TestApp } from "../helpers/app.ts";
 import { Browser } from "../helpers/client.ts";
 import { createActiveAccount, signIn } from "../helpers/flows.ts";
@@ -103,6 +104,38 @@ describe("static files", () => {
       expect(res.statusCode, bad).toBe(404);
       expect(res.headers["cache-control"], bad).not.toContain("immutable");
     }
+  });
+
+  it("serves no DSFR file beyond the folders pages load, and compresses one file at a time", async () => {
+    // Not served, not even named by the old address's redirect to a hashed URL: each file served
+    // is compressed at the best quality and kept in memory, so the set is bounded.
+    for (const path of ["dsfr.min.css", "dsfr.module.js", "dsfr.nomodule.min.js", "icons/user/account-circle-line.svg", "component/button/button.min.css", "core/core.module.min.js"]) {
+      const res = await t.app.inject(`/assets/dsfr%2F${encodeURIComponent(path)}`);
+      expect(res.statusCode, path).toBe(404);
+    }
+    // A burst of first requests for twelve files compressed on first need (pictograms): they wait
+    // for each other instead of taking every thread of the pool that also hashes passwords.
+    const dir = new URL("../../node_modules/@gouvfr/dsfr/dist/artwork/pictograms/", import.meta.url);
+    const files = readdirSync(dir, { recursive: true, encoding: "utf8" })
+      .filter((f) => f.endsWith(".svg"))
+      .sort()
+      .slice(0, 12)
+      .map((f) => `artwork/pictograms/${f.split(sep).join("/")}`);
+    expect(files).toHaveLength(12);
+    const answers = await Promise.all(
+      files.map(async (f) => {
+        const moved = await t.app.inject(`/assets/dsfr%2F${encodeURIComponent(f)}`);
+        expect(moved.statusCode, f).toBe(308);
+        return t.app.inject({ url: String(moved.headers.location), headers: { "accept-encoding": "br" } });
+      }),
+    );
+    for (const [i, res] of answers.entries()) {
+      expect(res.statusCode, files[i]).toBe(200);
+      expect(res.headers["content-encoding"], files[i]).toBe("br");
+      expect(brotliDecompressSync(res.rawPayload).toString("utf8"), files[i]).toContain("<svg");
+    }
+    expect(staticCompressions.mostAtOnce).toBe(1);
+    expect(staticCompressions.running).toBe(0);
   });
 
   it("serves fonts uncompressed (already compressed)", async () => {
