@@ -11,8 +11,13 @@ export interface ThrottlePolicy {
 }
 
 export const THROTTLE_POLICIES = {
-  /** Failed sign-ins for one identifier, whoever tries. */
+  /** Failed sign-ins for one identifier, whoever tries — except in a browser that signed in to it before (next line). */
   signinIdentifier: { free: 5, baseDelaySeconds: 30, maxDelaySeconds: 15 * 60, windowSeconds: 60 * 60 },
+  /**
+   * Failed sign-ins for one identifier in one browser that signed in to it before (src/web/security/device.ts):
+   * others' failures do not lock its owner out there.
+   */
+  signinDevice: { free: 5, baseDelaySeconds: 30, maxDelaySeconds: 15 * 60, windowSeconds: 60 * 60 },
   /** Failed sign-ins from one address, whatever the identifier. */
   signinIp: { free: 20, baseDelaySeconds: 30, maxDelaySeconds: 15 * 60, windowSeconds: 60 * 60 },
   /** Account creations from one address. */

@@ -27,7 +27,7 @@ import type { Clock } from "./clock.ts";
 import { mails } from "./mails.tsx";
 import { hashSecret, verifyDecoy, verifySecret } from "./passwords.ts";
 import { randomInt, randomToken, sha256 } from "./secrets.ts";
-import type { Throttle } from "./throttle.ts";
+import type { Throttle, ThrottleTarget } from "./throttle.ts";
 
 export interface AccountUrls {
   activation(token: string): string;
@@ -177,10 +177,11 @@ export class AccountService {
    * "ME CONNECTER". The attempt is counted against the identifier and the address before the
    * password is looked at (atomically: a burst of parallel tries gets no more evaluations than
    * the policy allows); a success clears the identifier's failures and gives the address its
-   * attempt back.
+   * attempt back. `device`: the id of a browser that signed in to this identifier before, whose
+   * attempts are counted apart from everyone else's (a stranger's failures do not lock it out).
    */
-  async signin(identifier: string, password: string, ip: string): Promise<SigninResult> {
-    const byIdentifier = ["signinIdentifier", identifier] as const;
+  async signin(identifier: string, password: string, ip: string, device?: string): Promise<SigninResult> {
+    const byIdentifier: ThrottleTarget = device ? ["signinDevice", `${identifier} ${device}`] : ["signinIdentifier", identifier];
     const byIp = ["signinIp", ip] as const;
     const admission = await this.throttle.take([byIdentifier, byIp]);
     if (!admission.allowed) return { kind: "throttled", waitSeconds: admission.waitSeconds };

@@ -132,4 +132,26 @@ describe("Mot de passe oublié ?", () => {
     }
     expect((await signIn(browser(), identifier)).url).toBe("/mon-espace");
   });
+
+  it("does not let a stranger's requests lock the owner out of a reset in a browser she signed in from", async () => {
+    const { email, identifier } = await account();
+    const owner = browser();
+    expect((await signIn(owner, identifier)).url).toBe("/mon-espace");
+    await owner.post("/deconnexion", {});
+    // Requests for her identifier from elsewhere (wrong answers): the identifier is blocked for everyone else…
+    const statuses: number[] = [];
+    for (let i = 0; i < 6; i++) {
+      const b = browser();
+      await b.get("/mot-de-passe-oublie");
+      statuses.push((await b.post("/mot-de-passe-oublie", { identifier, secretQuestion: "pere", secretAnswer: `faux ${i}` })).status);
+    }
+    expect(statuses.slice(-1)).toEqual([429]);
+    // …not in her browser: the reset link is mailed.
+    const before = (await t.mailsTo(email)).length;
+    await owner.get("/mot-de-passe-oublie");
+    const done = await owner.post("/mot-de-passe-oublie", { identifier, secretQuestion: "pere", secretAnswer: "jean edouard" });
+    expect(done.status).toBe(200);
+    expect(linkIn((await t.mailsTo(email)).at(-1), "/mot-de-passe/reinitialiser/")).toBeTruthy();
+    expect((await t.mailsTo(email)).length).toBe(before + 1);
+  });
 });

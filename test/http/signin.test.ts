@@ -94,6 +94,39 @@ describe("JE POSSÈDE DÉJÀ UN COMPTE, JE M'IDENTIFIE", () => {
     expect((await signIn(browser(), "fantome0000", GOOD_PASSWORD)).status).toBe(429);
   });
 
+  it("does not let a stranger's failures lock the owner out of a browser she signed in from", async () => {
+    const owner = browser();
+    const target = await createActiveAccount(t, owner, { email: "appareil@example.fr" });
+    // She signed in from this browser once (the activation signs in too; a sign-in marks the browser).
+    expect((await signIn(owner, target)).url).toBe("/mon-espace");
+    expect(owner.cookie("permis_appareil")).toBeTruthy();
+    await owner.post("/deconnexion", {});
+
+    // A stranger hammers her identifier from elsewhere: blocked for everyone else…
+    for (let i = 0; i < 6; i++) await signIn(browser(), target, `Faux#Mot${i}`);
+    expect((await signIn(browser(), target, GOOD_PASSWORD)).status).toBe(429);
+    // …but not in her browser, which has a limit of its own.
+    const back = await signIn(owner, target);
+    expect(back.url).toBe("/mon-espace");
+
+    // That browser's own limit still holds against guessing from it.
+    await owner.post("/deconnexion", {});
+    const statuses: number[] = [];
+    for (let i = 0; i < 5; i++) statuses.push((await signIn(owner, target, `Faux#Mot${i}`)).status);
+    expect(statuses).toEqual([400, 400, 400, 400, 400]);
+    expect((await signIn(owner, target)).status).toBe(429);
+
+    // A browser marked for another account, or a forged mark, counts with everyone else.
+    const other = browser();
+    const mine = await createActiveAccount(t, other, { email: "autre-appareil@example.fr" });
+    expect((await signIn(other, mine)).url).toBe("/mon-espace");
+    await other.post("/deconnexion", {});
+    expect((await signIn(other, target)).status).toBe(429);
+    const forged = browser();
+    forged.setCookie("permis_appareil", owner.cookie("permis_appareil")!.replace(/\.[^.]+$/, ".AAAA"));
+    expect((await signIn(forged, target)).status).toBe(429);
+  });
+
   it("throttles one address trying many identifiers", async () => {
     const b = browser();
     for (let i = 0; i < 20; i++) await signIn(b, `essai${i}0000`, "Faux#Mot1");

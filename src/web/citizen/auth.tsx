@@ -12,6 +12,7 @@ import { unmetPasswordRules } from "../../domain/password.ts";
 import { waitInFrench } from "../../domain/throttle.ts";
 import type { ThrottleTarget } from "../../services/throttle.ts";
 import { formInput, keepValues, pageContext, sendPage } from "../http.ts";
+import { knownDevice, rememberDevice } from "../security/device.ts";
 import { endSession, safeReturnPath, startSignedInSession } from "../security/session.ts";
 import {
   ActivationPage,
@@ -69,7 +70,8 @@ export async function authRoutes(app: FastifyInstance, deps: WebDeps) {
     if (!parsed.ok) {
       return sendPage(reply, <SigninPage ctx={ctx(request, reply)} errors={parsed.errors} values={values} returnTo={returnTo} />, 400);
     }
-    const result = await accounts.signin(parsed.value.identifier, parsed.value.password, request.ip);
+    const { identifier } = parsed.value;
+    const result = await accounts.signin(identifier, parsed.value.password, request.ip, knownDevice(request, identifier, secure));
     if (result.kind !== "ok") {
       const throttled = result.kind === "throttled";
       if (throttled) reply.header("retry-after", String(result.waitSeconds));
@@ -80,6 +82,7 @@ export async function authRoutes(app: FastifyInstance, deps: WebDeps) {
     }
     const pendingLink = request.session.franceConnectLink;
     await startSignedInSession(request, result.account, result.previousLoginAt);
+    rememberDevice(request, reply, identifier, secure);
     // Linked only to the account of the identity's address (a link planted in this browser by
     // someone else names their address, not this account's).
     if (pendingLink && (await accounts.linkFranceConnect(result.account, pendingLink))) {
@@ -214,7 +217,11 @@ export async function authRoutes(app: FastifyInstance, deps: WebDeps) {
     if (!parsed.ok) {
       return sendPage(reply, <ForgotPasswordPage ctx={ctx(request, reply)} errors={parsed.errors} values={keepValues(input, "identifier", "secretQuestion")} />, 400);
     }
-    const throttled = await tooMany([["recoveryIp", request.ip], ["mailTarget", parsed.value.identifier]], reply);
+    // The identifier's limit counts everyone's requests together, except in a browser that
+    // signed in to it before (security/device.ts): nobody can lock its owner out of a reset there.
+    const { identifier } = parsed.value;
+    const device = knownDevice(request, identifier, secure);
+    const throttled = await tooMany([["recoveryIp", request.ip], ["mailTarget", device ? `${identifier} ${device}` : identifier]], reply);
     if (throttled) {
       return sendPage(reply, <MessagePage ctx={ctx(request, reply)} title="Mot de passe oublié" type="error" message={throttled} />, 429);
     }
