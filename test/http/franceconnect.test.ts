@@ -99,6 +99,28 @@ describe("FranceConnect", () => {
     expect(next.text("h1")).toBe("Bienvenue Pierre Martin");
   });
 
+  it("writes no session row for a click on the button: the pending authorization rides its own signed cookie", async () => {
+    const count = async () => Number((await t.db.db.execute<{ n: number }>(sql`SELECT count(*)::int AS n FROM session`)).rows[0]!.n);
+    const before = await count();
+    for (let i = 0; i < 20; i++) {
+      const start = await new Browser(t.app, `192.0.2.${100 + i}`).get("/franceconnect/connexion", { follow: false });
+      expect(start.status).toBe(303);
+      const cookie = String(start.headers["set-cookie"]);
+      expect(cookie).toMatch(/^permis_fc=[^;]+; Max-Age=600; Path=\/franceconnect; HttpOnly; SameSite=Lax$/);
+      expect(cookie).not.toContain("permis_session");
+    }
+    expect(await count()).toBe(before);
+
+    // The cookie is signed: one edited in the browser starts nothing.
+    const browser = new Browser(t.app);
+    const start = await browser.get("/franceconnect/connexion", { follow: false });
+    const idp = new ProviderBrowser();
+    const page = await idp.chooseIdentity(await idp.follow(String(start.headers.location)), ANGELA.sub);
+    expect(page.url).toMatch(/^\/franceconnect\/callback\?/);
+    browser.setCookie("permis_fc", browser.cookie("permis_fc")!.replace(/^[^.]+/, "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"));
+    expect((await browser.get(page.url)).url).toBe("/connexion?fc=echec");
+  });
+
   it("refuses a callback whose state does not match, or that nobody started", async () => {
     const browser = new Browser(t.app);
     const start = await browser.get("/franceconnect/connexion", { follow: false });

@@ -1,10 +1,10 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { waitInFrench } from "../../domain/throttle.ts";
 import { SECOND_FACTOR_WINDOW_MS } from "../../services/agents.ts";
-import type { ProConnectPending } from "../../services/proconnect.ts";
 import { qrCodeSvg } from "../../services/totp.ts";
 import type { WebDeps } from "../deps.ts";
 import { formInput, sendPage } from "../http.ts";
+import { takePending, writePending, type PendingCookie } from "../security/oidc-pending.ts";
 import { safeReturnPath } from "../security/session.ts";
 import { AGENT_OIDC_COOKIE, currentSession, endAgentSession, requireAgent, sessionExpired, startAgentSession, startPendingSession, takeFlash } from "./session.ts";
 import {
@@ -191,25 +191,8 @@ export async function agentAuthRoutes(app: FastifyInstance, deps: WebDeps) {
 
   /* ---------------------------------------------------------------- ProConnect */
 
-  const oidcCookie = { path: "/agent/proconnect", httpOnly: true, sameSite: "lax" as const, secure, maxAge: 600 };
-
-  /**
-   * The pending authorization (state, nonce, PKCE verifier) rides its own signed cookie: an
-   * anonymous visitor's click on "S'identifier avec ProConnect" writes no row (issue 6 §12),
-   * and the cookie is cleared at the callback (single use, 10 minutes at most).
-   */
-  const OIDC_VALUE = /^[A-Za-z0-9_-]{16,128}$/;
-  function readPending(request: FastifyRequest): ProConnectPending | undefined {
-    const raw = request.cookies[AGENT_OIDC_COOKIE];
-    if (!raw || raw.length > 1024) return undefined;
-    const unsigned = request.unsignCookie(raw);
-    if (!unsigned.valid || unsigned.value === null) return undefined;
-    const [state, nonce, codeVerifier, issued, ...rest] = unsigned.value.split(".");
-    if (rest.length > 0 || !state || !nonce || !codeVerifier || !issued || ![state, nonce, codeVerifier].every((v) => OIDC_VALUE.test(v))) return undefined;
-    const age = clock.now().getTime() - Number(issued);
-    if (!/^\d{1,15}$/.test(issued) || age < 0 || age > oidcCookie.maxAge * 1000) return undefined;
-    return { state, nonce, codeVerifier };
-  }
+  /** The pending authorization's own signed cookie (security/oidc-pending.ts): no row for an anonymous click. */
+  const oidcCookie: PendingCookie = { name: AGENT_OIDC_COOKIE, path: "/agent/proconnect", secure };
 
   // `?double-authentification=1`: two factors required of ProConnect (after an administrator's refusal).
   app.get("/proconnect/connexion", async (request, reply) => {
@@ -219,8 +202,7 @@ export async function agentAuthRoutes(app: FastifyInstance, deps: WebDeps) {
       const { url, pending } = await proConnect.authorizationUrl({ strong });
       // Coming back from ProConnect is a navigation from another site: the Strict session
       // cookie is not sent then, so the pending authorization has its own Lax cookie.
-      const value = `${pending.state}.${pending.nonce}.${pending.codeVerifier}.${clock.now().getTime()}`;
-      reply.setCookie(AGENT_OIDC_COOKIE, value, { ...oidcCookie, signed: true });
+      writePending(reply, oidcCookie, pending, clock.now());
       return reply.redirect(url, 303);
     } catch (error) {
       request.log.warn({ err: (error as Error).name }, "proconnect unavailable");
@@ -229,8 +211,7 @@ export async function agentAuthRoutes(app: FastifyInstance, deps: WebDeps) {
   });
 
   app.get("/proconnect/callback", async (request, reply) => {
-    const pending = readPending(request);
-    reply.clearCookie(AGENT_OIDC_COOKIE, { path: oidcCookie.path, httpOnly: true, sameSite: "lax", secure });
+    const pending = takePending(request, reply, oidcCookie, clock.now());
     const query = request.query as Record<string, string | undefined>;
     if (!proConnect || !pending || query.error) return reply.redirect("/agent/connexion?pc=echec", 303);
     let outcome;

@@ -1,5 +1,6 @@
 import type { FastifyInstance } from "fastify";
 import { pageContext, sendPage } from "../http.ts";
+import { takePending, writePending, type PendingCookie } from "../security/oidc-pending.ts";
 import { startSignedInSession } from "../security/session.ts";
 import { MessagePage } from "./views/auth.tsx";
 import type { WebDeps } from "../deps.ts";
@@ -7,6 +8,9 @@ import type { WebDeps } from "../deps.ts";
 /** FranceConnect sign-in and one-click account creation (SPEC §2). */
 export async function franceConnectRoutes(app: FastifyInstance, deps: WebDeps) {
   const { franceConnect, accounts } = deps;
+  const secure = deps.config.publicUrl.startsWith("https:");
+  /** The pending authorization's own signed cookie (security/oidc-pending.ts): an anonymous click writes no session row. */
+  const pendingCookie: PendingCookie = { name: secure ? "__Secure-permis_fc" : "permis_fc", path: "/franceconnect", secure };
 
   app.get("/franceconnect/connexion", async (request, reply) => {
     if (!franceConnect) {
@@ -18,7 +22,7 @@ export async function franceConnectRoutes(app: FastifyInstance, deps: WebDeps) {
     }
     try {
       const { url, pending } = await franceConnect.authorizationUrl();
-      request.session.franceConnect = pending;
+      writePending(reply, pendingCookie, pending, deps.clock.now());
       return reply.redirect(url, 303);
     } catch (error) {
       request.log.warn({ err: (error as Error).name }, "franceconnect unavailable");
@@ -27,8 +31,7 @@ export async function franceConnectRoutes(app: FastifyInstance, deps: WebDeps) {
   });
 
   app.get("/franceconnect/callback", async (request, reply) => {
-    const pending = request.session.franceConnect;
-    delete request.session.franceConnect;
+    const pending = takePending(request, reply, pendingCookie, deps.clock.now());
     const query = request.query as Record<string, string | undefined>;
     if (!franceConnect || !pending || query.error) return reply.redirect("/connexion?fc=echec", 303);
     let outcome;

@@ -4,7 +4,6 @@ import fastifySession from "@fastify/session";
 import connectPgSimple from "connect-pg-simple";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import type { SqlClient } from "../../db/client.ts";
-import type { PendingAuthorization } from "../../services/franceconnect.ts";
 
 /**
  * Server-side sessions in PostgreSQL (connect-pg-simple's store behind @fastify/session):
@@ -19,8 +18,7 @@ declare module "fastify" {
   interface Session {
     accountId?: string;
     displayName?: string;
-    /** FranceConnect: the authorization in progress, then the ID token (for logout). */
-    franceConnect?: PendingAuthorization;
+    /** FranceConnect's ID token (for logout). */
     franceConnectIdToken?: string;
     /** A FranceConnect identity waiting to be linked at the next sign-in: linked only to the account of that address. */
     franceConnectLink?: { sub: string; email: string };
