@@ -104,8 +104,11 @@ describe("security defaults", () => {
         payload: new URLSearchParams({ _csrf: token, identifier, password: GOOD_PASSWORD }).toString(),
       });
       expect(signedIn.statusCode).toBe(303);
-      const session = String(signedIn.headers["set-cookie"]);
+      const cookies = [signedIn.headers["set-cookie"] ?? []].flat().map(String);
+      const session = cookies.find((c) => c.startsWith("__Host-permis_session="))!;
       expect(session).toMatch(/^__Host-permis_session=[^;]+; Path=\/; Expires=[^;]+; HttpOnly; Secure; SameSite=Lax$/);
+      // The browser's mark (security/device.ts) is __Host- too.
+      expect(cookies.find((c) => c.startsWith("__Host-permis_appareil="))).toMatch(/; Max-Age=31536000; Path=\/; HttpOnly; Secure; SameSite=Lax$/);
       expect(session).not.toMatch(/Domain=/i);
       const sid = /^__Host-permis_session=([^;]+)/.exec(session)![1]!;
       const home = (cookie: string) => https.app.inject({ url: "/mon-espace", headers: { "x-forwarded-proto": "https", cookie } });
