@@ -169,6 +169,7 @@ const SUBJECTS: Record<RequestMessage, (n: string) => string> = {
   rejet_images: (n) => `Votre demande n° ${n} : photo ou signature non conforme`,
   rejet_instruction: (n) => `Votre demande n° ${n} a été rejetée`,
   validee: (n) => `Votre demande n° ${n} a été validée`,
+  inscription_validee: (n) => `Votre inscription au permis de conduire est validée (demande n° ${n})`,
   attestation_droits: (n) => `Votre attestation de droits à conduire est disponible (demande n° ${n})`,
   attestation_depot: (n) => `Votre attestation de dépôt est disponible (demande n° ${n})`,
   suppression_proche: (n) => `Votre demande n° ${n} sera bientôt supprimée : téléchargez vos documents`,
@@ -196,6 +197,11 @@ function news(message: RequestMessage, r: RequestMailFacts): Paragraph[] {
       return [["Votre demande de permis de conduire a bien été enregistrée et envoyée à l'administration."]];
     case "attestation_droits":
       return [["Votre attestation de droits à conduire est disponible : vous pouvez de nouveau conduire en la gardant sur vous jusqu'à la réception de votre nouveau permis."]];
+    case "inscription_validee":
+      return [
+        ["Votre inscription au permis de conduire est validée : votre numéro NEPH est actif. Il vous sert à vous inscrire à l'examen du code de la route."],
+        ["Votre attestation d'inscription au permis de conduire est disponible au téléchargement sur la page de la demande, dans votre espace."],
+      ];
     case "validee":
       return [
         [`${REQUEST_STATES.validee.meaning}.`],

@@ -203,7 +203,7 @@ describe("the life of a request in a real browser", { timeout: 300_000 }, () => 
       // The agent sees it too.
       expect(await instruction.locator("main").innerText()).toContain(`NEPH : ${displayNeph(neph)}`);
       await checkAccessible(instruction);
-      expect(await box.next()).toEqual(expectedMessages(r, ["envoyee", "verification_images", "en_instruction", "validee"]));
+      expect(await box.next()).toEqual(expectedMessages(r, ["envoyee", "verification_images", "en_instruction", "inscription_validee"]));
 
       const user = await userContext.newPage();
       await signInUser(user, live.url, r.identifier);

@@ -34,6 +34,7 @@ const WITH_CONSENT: Record<RequestMessage, Expected> = {
   rejet_images: { mail: "contact", sms: true },
   rejet_instruction: { mail: "contact", sms: true },
   validee: { mail: "contact", sms: true },
+  inscription_validee: { mail: "contact", sms: true },
   attestation_droits: { mail: "contact", sms: true },
   attestation_depot: { mail: "account", sms: false },
   suppression_proche: { mail: "account", sms: false },

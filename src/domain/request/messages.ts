@@ -42,6 +42,11 @@ export const REQUEST_MESSAGES = {
   rejet_instruction: { essential: true, mail: true, sms: true, notice: true, mailTo: "contact" },
   /** The licence is sent within 15 days (to be collected at La Poste within 15 days if absent). */
   validee: { essential: true, mail: true, sms: true, notice: true, mailTo: "contact" },
+  /**
+   * An inscription validated: no licence is made; the NEPH is active (to book the code exam) and the
+   * attestation d'inscription au permis is available (SPEC §4) — said instead of `validee`'s licence in 15 days.
+   */
+  inscription_validee: { essential: true, mail: true, sms: true, notice: true, mailTo: "contact" },
   /** After a loss: the person may not drive until this attestation is available (seed 004: "prévenu par email et sms"). */
   attestation_droits: { essential: true, mail: true, sms: true, notice: true, mailTo: "contact" },
   /** International licence: the attestation de dépôt, "à joindre à votre demande par courrier papier" (seed 001). */
@@ -104,6 +109,7 @@ export function eventsOf(transition: Transition, motifId: string): RequestMessag
     case "rejeter":
       return ["rejet_instruction"];
     case "valider":
+      if (motifId.startsWith("inscription.")) return ["inscription_validee"];
       return LOSS_MOTIFS.includes(motifId) ? ["validee", "attestation_droits"] : ["validee"];
   }
 }
@@ -127,6 +133,8 @@ export const NOTICES: Record<RequestMessage, (f: MessageFacts) => string> = {
   rejet_images: (f) => `Demande n° ${f.number} : la photo et/ou la signature n'est pas conforme. Faites une nouvelle demande.`,
   rejet_instruction: (f) => `Demande n° ${f.number} : votre demande a été rejetée. Consultez-la pour connaître le motif du rejet.`,
   validee: (f) => `Demande n° ${f.number} : votre demande a été validée, le permis vous sera envoyé dans les 15 jours.`,
+  inscription_validee: (f) =>
+    `Demande n° ${f.number} : votre inscription est validée. Votre numéro NEPH est actif et votre attestation d'inscription au permis de conduire est disponible au téléchargement.`,
   attestation_droits: (f) => `Demande n° ${f.number} : votre attestation de droits à conduire est disponible au téléchargement.`,
   attestation_depot: (f) =>
     `Demande n° ${f.number} : vous pouvez désormais télécharger l'attestation de dépôt de votre demande à joindre à votre demande par courrier papier.`,
@@ -145,6 +153,7 @@ export const SMS_TEXTS: Record<RequestMessage, ((f: MessageFacts) => string) | u
   rejet_images: (f) => `Permis de conduire : demande ${f.number}, photo ou signature non conforme. Vous devez faire une nouvelle demande.`,
   rejet_instruction: (f) => `Permis de conduire : demande ${f.number} rejetée. Connectez-vous pour connaitre le motif du rejet.`,
   validee: (f) => `Permis de conduire : demande ${f.number} validée. Le permis vous sera envoyé par courrier sécurisé dans les 15 jours.`,
+  inscription_validee: (f) => `Permis de conduire : demande ${f.number}, inscription validée. Votre numéro NEPH est actif, votre attestation d'inscription est dans votre espace.`,
   attestation_droits: (f) => `Permis de conduire : demande ${f.number}, votre attestation de droits à conduire est disponible dans votre espace.`,
   attestation_depot: undefined,
   suppression_proche: undefined,

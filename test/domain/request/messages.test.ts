@@ -39,6 +39,7 @@ const ALL_EVENTS = [
   "attestation_droits",
   "attestation_depot",
   "suppression_proche",
+  "inscription_validee",
 ] as const;
 
 /** The one table (issue 9 §5): for each event, mail / SMS / notice, and whether consent is needed. */
@@ -50,6 +51,7 @@ const TABLE: Record<RequestMessage, { withoutConsent: boolean; mail: boolean; sm
   rejet_images: { withoutConsent: true, mail: true, sms: true, notice: true, mailTo: "contact" }, // « Faire une nouvelle demande »
   rejet_instruction: { withoutConsent: true, mail: true, sms: true, notice: true, mailTo: "contact" },
   validee: { withoutConsent: true, mail: true, sms: true, notice: true, mailTo: "contact" }, // 15 days to collect it at La Poste
+  inscription_validee: { withoutConsent: true, mail: true, sms: true, notice: true, mailTo: "contact" }, // SPEC §4: the NEPH active, the attestation d'inscription
   attestation_droits: { withoutConsent: true, mail: true, sms: true, notice: true, mailTo: "contact" }, // seed 004: « prévenu par email et sms »
   attestation_depot: { withoutConsent: true, mail: true, sms: false, notice: true, mailTo: "account" }, // seed 001's notice
   suppression_proche: { withoutConsent: true, mail: true, sms: false, notice: true, mailTo: "account" }, // documents to download
@@ -116,7 +118,8 @@ describe("eventsOf: what each transition tells", () => {
     { transition: "demander_complement", motif: "inscription.premier_permis", events: ["a_completer"] },
     { transition: "completer", motif: "inscription.premier_permis", events: ["en_instruction"] },
     { transition: "rejeter", motif: "inscription.premier_permis", events: ["rejet_instruction"] },
-    { transition: "valider", motif: "inscription.premier_permis", events: ["validee"] },
+    { transition: "valider", motif: "inscription.premier_permis", events: ["inscription_validee"] },
+    { transition: "valider", motif: "inscription.ajout_categories", events: ["inscription_validee"] },
     { transition: "valider", motif: "fabrication.perte", events: ["validee", "attestation_droits"] },
     { transition: "valider", motif: "fabrication.vol", events: ["validee"] },
   ];
