@@ -162,6 +162,22 @@ describe("step 1: the motif", () => {
     expect(form.html.querySelector('input[name="beneficiaire"]')).toBeNull();
     expect(form.html.querySelector('input[name="group"][value="permis_international"]')).toBeNull();
     expect(form.html.querySelector('input[name="group"][value="correction"]')).toBeNull();
+    // Seed 002: only inscriptions and titles after an exam or a training; the other choices are not offered.
+    const offered = (name: string) => form.html.querySelectorAll(`input[name="${name}"]`).map((i) => i.getAttribute("value"));
+    expect(offered("group")).toEqual(["inscription", "fabrication", "invalidation_annulation"]);
+    expect(offered("fabrication")).toEqual(["reussite_examen", "formation"]);
+    // A citizen is offered them all.
+    const citizen = await (await newUser()).get("/demandes/nouvelle");
+    expect(citizen.html.querySelectorAll('input[name="fabrication"]').map((i) => i.getAttribute("value"))).toEqual([
+      "perte",
+      "vol",
+      "deterioration",
+      "expiration",
+      "prorogation_poids_lourds",
+      "changement_etat_civil",
+      "reussite_examen",
+      "formation",
+    ]);
     const refusal = "Une école de conduite ne peut pas déposer cette demande : seul le titulaire du permis peut la faire depuis son compte.";
     for (const choice of [{ group: "fabrication", fabrication: "perte" }]) {
       const page = await school.post("/demandes/nouvelle", { pour: "majeur", ...choice });

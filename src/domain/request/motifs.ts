@@ -144,6 +144,15 @@ export const MOTIFS: readonly MotifInfo[] = [
   motif("correction", "correction", "Il s'agit du signalement d'une erreur sur un permis de conduire reçu il y a moins de 6 mois.", { asksCategories: false, holdsLicence: true, duplicate: true }),
 ];
 
+/**
+ * Whether a driving school may pick this choice of the motif page ("fabrication", or a reason as
+ * "fabrication.perte"): it leads to at least one motif open to schools (seed 002: inscriptions,
+ * titles after an exam or a training). The choices that lead to none are not offered to them.
+ */
+export function openToSchools(choice: string): boolean {
+  return MOTIFS.some((m) => m.forSchools && (m.id === choice || m.id.startsWith(`${choice}.`)));
+}
+
 export function motifInfo(id: string): MotifInfo | undefined {
   return MOTIFS.find((m) => m.id === id);
 }

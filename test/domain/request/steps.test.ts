@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { RawInput } from "../../../src/domain/forms.ts";
-import { MOTIFS, motifInfo, type MotifInfo, type Pour } from "../../../src/domain/request/motifs.ts";
+import { MOTIFS, motifInfo, openToSchools, type MotifInfo, type Pour } from "../../../src/domain/request/motifs.ts";
 import { correctionRefusal, CORRECTION_REFUSALS, movedRefusal, parseCorrectionStart, type OriginalTitle } from "../../../src/domain/request/correction.ts";
 import {
   firstNameCount,
@@ -232,6 +232,23 @@ describe("parseMotifChoice from a driving school (professional account)", () => 
     const result = parseMotifChoice({ pour: "majeur", ...MOTIF_INPUTS[id] }, "professionnel");
     if (allowed) expect(valueOf(result).motif).toBe(id);
     else expect(errorsOf(result)).toEqual({ group: SCHOOL_REFUSAL });
+  });
+
+  it.each([
+    { choice: "inscription", open: true },
+    { choice: "fabrication", open: true },
+    { choice: "fabrication.reussite_examen", open: true },
+    { choice: "fabrication.formation", open: true },
+    { choice: "invalidation_annulation", open: true },
+    { choice: "fabrication.perte", open: false },
+    { choice: "fabrication.vol", open: false },
+    { choice: "fabrication.changement_etat_civil", open: false },
+    { choice: "brevet_militaire", open: false },
+    { choice: "suspension", open: false },
+    { choice: "permis_international", open: false },
+    { choice: "fabrication.reussite", open: false },
+  ])("the motif page offers $choice to a school: $open", ({ choice, open }) => {
+    expect(openToSchools(choice)).toBe(open);
   });
 
   it.each(["fabrication.perte"])("%s is allowed from a personal account", (id) => {

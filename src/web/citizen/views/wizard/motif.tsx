@@ -1,5 +1,5 @@
 import { Alert, Csrf, ErrorSummary, Input, RadioGroup, RequiredNotice, type Errors } from "../../../views/components.tsx";
-import { BENEFICIAIRES, DEMARCHES, EXAM_TYPES, FABRICATION_REASONS, INSCRIPTION_TYPES, MOTIF_GROUPS, POUR, TRAININGS, type Demarche } from "../../../../domain/request/motifs.ts";
+import { BENEFICIAIRES, DEMARCHES, EXAM_TYPES, FABRICATION_REASONS, INSCRIPTION_TYPES, MOTIF_GROUPS, openToSchools, POUR, TRAININGS, type Demarche } from "../../../../domain/request/motifs.ts";
 import { OUI_NON } from "../../../../domain/request/steps.ts";
 import { Layout, type PageContext } from "../../../views/layout.tsx";
 import { AM_GROUPS, hasErrors, Reveal, single, Stepper, WITH_PRECISIONS, type MultiValues } from "../../../views/wizard-parts.tsx";
@@ -24,7 +24,14 @@ export function MotifChoicePage(p: { ctx: PageContext; professional: boolean; er
         <Alert type="info">Le motif ne pourra plus être modifié une fois la demande commencée.</Alert>
         {!p.professional && <RadioGroup name="beneficiaire" label="La demande est faite" required options={BENEFICIAIRES} errors={p.errors} values={v} />}
         <RadioGroup name="pour" label="Vous effectuez la demande" required options={POUR} errors={p.errors} values={v} />
-        <RadioGroup name="group" label="Il s'agit" required options={MOTIF_GROUPS.map((g) => ({ value: g.value, label: g.label, ...("hint" in g ? { hint: g.hint } : {}) }))} errors={p.errors} values={v} />
+        <RadioGroup
+          name="group"
+          label="Il s'agit"
+          required
+          options={MOTIF_GROUPS.filter((g) => !p.professional || openToSchools(g.value)).map((g) => ({ value: g.value, label: g.label, ...("hint" in g ? { hint: g.hint } : {}) }))}
+          errors={p.errors}
+          values={v}
+        />
         {!p.professional && (
           <p class="fr-text--sm">
             Pour demander un permis de conduire international ou signaler une erreur sur un permis reçu il y a moins de 6 mois, utilisez les démarches dédiées de{" "}
@@ -38,7 +45,7 @@ export function MotifChoicePage(p: { ctx: PageContext; professional: boolean; er
           <RadioGroup name="inscription" label="Inscription au permis : s'agit-il" hint="Si vous avez choisi une inscription au permis." required options={INSCRIPTION_TYPES} errors={p.errors} values={v} />
         </Reveal>
         <Reveal when={["group=fabrication"]} values={v}>
-          <RadioGroup name="fabrication" label="Fabrication d'un nouveau permis : pour quelle raison ?" hint="Si vous avez choisi une demande de fabrication d'un nouveau permis." required options={FABRICATION_REASONS} errors={p.errors} values={v} />
+          <RadioGroup name="fabrication" label="Fabrication d'un nouveau permis : pour quelle raison ?" hint="Si vous avez choisi une demande de fabrication d'un nouveau permis." required options={p.professional ? FABRICATION_REASONS.filter((r) => openToSchools(`fabrication.${r.value}`)) : FABRICATION_REASONS} errors={p.errors} values={v} />
         </Reveal>
         <Reveal when={["fabrication=reussite_examen"]} values={v}>
           <RadioGroup name="examen" label="Réussite à l'examen : pour quel titre ?" hint="Si le nouveau permis fait suite à la réussite à l'examen." required options={EXAM_TYPES} errors={p.errors} values={v} />
