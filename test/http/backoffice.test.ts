@@ -231,6 +231,11 @@ describe("a request's page", () => {
     const row = await rowOf(source.id);
     expect(page.text("h1")).toBe(`Demande n° ${row.number}`);
     expect(page.text("#etat")).toBe("Envoyée");
+    // The state's meaning in an agent's words, not the user's (« Votre demande … »).
+    expect(page.html.querySelector("#etat")!.parentNode!.text.replace(/\s+/g, " ").trim()).toBe("Envoyée Envoyée par l'usager : la photo et la signature sont à vérifier.");
+    // The photo and signature are figures named by their captions; the files' section has a name of its own.
+    expect(page.html.querySelectorAll("#photo-signature figure[role], #photo-signature figure[aria-label]")).toHaveLength(0);
+    expect(page.text("#pieces-titre")).toBe("Fichiers des pièces justificatives");
     expect(page.body).toContain("Nom de naissance");
     expect(page.text("#historique tbody")).toContain("Demande envoyée");
     expect(page.text("#messages tbody")).toContain("Courriel");
@@ -431,6 +436,7 @@ describe("actions", () => {
     const row = await rowOf(validated.id);
     expect(row.state).toBe("validee");
     expect(row.neph).toMatch(/^\d{12}$/);
+    expect(ok.body).not.toContain("vous sera envoyé");
     expect((await eventsOf(validated.id)).at(-1)).toMatchObject({ transition: "valider", agentId: agents.instrA!.id });
     expect((await auditOf(validated.id)).at(-1)).toMatchObject({ action: "valider", toState: "validee" });
     // A decided request offers no action any more.

@@ -1,5 +1,5 @@
 import { FABRICATION_REASONS, motifInfo, MOTIF_GROUPS, DEMARCHES } from "../../../domain/request/motifs.ts";
-import { REQUEST_STATES, isRequestState, TRANSITIONS, type Transition } from "../../../domain/request/state.ts";
+import { REQUEST_STATES, isRequestState, TRANSITIONS, type RequestState, type Transition } from "../../../domain/request/state.ts";
 
 /** Short French labels of the back-office lists (motifs, states, messages). */
 
@@ -39,6 +39,18 @@ export function stateLabel(state: string): string {
 export function transitionLabel(name: string): string {
   return Object.hasOwn(TRANSITIONS, name) ? TRANSITIONS[name as Transition].label : name;
 }
+
+/** What a state means, in an agent's words (REQUEST_STATES' meanings speak to the user: « Votre demande … »). */
+export const AGENT_STATE_MEANINGS: Record<RequestState, string> = {
+  brouillon: "La demande n'a pas été envoyée par l'usager.",
+  envoyee: "Envoyée par l'usager : la photo et la signature sont à vérifier.",
+  verification_images: "La photo et la signature sont en cours de vérification.",
+  en_instruction: "Photo et signature acceptées : la demande est à instruire.",
+  a_completer: "Un complément a été demandé : la demande attend les modifications de l'usager.",
+  rejet_images: "Rejetée : la photo et/ou la signature n'est pas conforme. L'usager doit faire une nouvelle demande.",
+  rejet_instruction: "Rejetée après instruction : l'usager voit le motif du rejet dans son espace.",
+  validee: "Validée par l'administration : décision prise, l'usager en a été informé.",
+};
 
 /** DSFR badge colour of a state. */
 export function stateBadge(state: string): string {

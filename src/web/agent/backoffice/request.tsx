@@ -5,12 +5,11 @@ import type { RawInput } from "../../../domain/forms.ts";
 import { IMAGE_REJECTION_MOTIVES, INSTRUCTION_REJECTION_MOTIVES, motiveLabel, MOTIVE_MESSAGE_MAX_LENGTH, type Motive } from "../../../domain/request/motives.ts";
 import { displayNeph } from "../../../domain/request/neph.ts";
 import { queueOf } from "../../../domain/request/queues.ts";
-import { REQUEST_STATES } from "../../../domain/request/state.ts";
 import { ACTION_FIELDS, COMPLETION_REASON_MAX_LENGTH, type AgentAction, type RequestFile } from "../../../services/backoffice.ts";
 import { Alert, Csrf, Messages, Select, Table, type Errors } from "../../views/components.tsx";
 import { SummarySections } from "../../views/wizard-parts.tsx";
 import { AgentLayout } from "../views/layout.tsx";
-import { ACTOR_LABELS, DELIVERY_STATUS, MESSAGE_STATUS, motifShort, stateBadge, stateLabel, transitionLabel } from "./labels.ts";
+import { ACTOR_LABELS, AGENT_STATE_MEANINGS, DELIVERY_STATUS, MESSAGE_STATUS, motifShort, stateBadge, stateLabel, transitionLabel } from "./labels.ts";
 
 /** A request's page in the back-office (issue 9 §3-4). No JavaScript needed: one form per action. */
 
@@ -164,7 +163,7 @@ export function RequestFilePage(p: RequestPageProps) {
         <span class={`fr-badge fr-badge--no-icon ${stateBadge(file.state)}`} id="etat">
           {stateLabel(file.state)}
         </span>{" "}
-        {REQUEST_STATES[file.state].meaning}
+        {AGENT_STATE_MEANINGS[file.state]}
       </p>
       <ul class="fr-text--sm">
         <li>Motif : {motifShort(row.motif)}</li>
@@ -183,7 +182,7 @@ export function RequestFilePage(p: RequestPageProps) {
       </section>
 
       <section aria-labelledby="pieces-titre" class="fr-mt-6w">
-        <h2 id="pieces-titre">Pièces justificatives</h2>
+        <h2 id="pieces-titre">Fichiers des pièces justificatives</h2>
         <Pieces file={file} base={base} />
       </section>
 
@@ -373,11 +372,11 @@ function Images({ file, base }: { file: RequestFile; base: string }) {
     case "numerique":
       return (
         <div class="fr-grid-row fr-grid-row--gutters" id="photo-signature">
-          <figure class="fr-col-12 fr-col-md-6 fr-content-media" role="group" aria-label="Photo d'identité">
+          <figure class="fr-col-12 fr-col-md-6 fr-content-media">
             <img class="fr-responsive-img" src={`${base}/photo`} alt={`Photo d'identité numérique de la demande n° ${file.content.number}`} />
             <figcaption class="fr-content-media__caption">Photo (code photo signature numérique)</figcaption>
           </figure>
-          <figure class="fr-col-12 fr-col-md-6 fr-content-media" role="group" aria-label="Signature">
+          <figure class="fr-col-12 fr-col-md-6 fr-content-media">
             <img class="fr-responsive-img" src={`${base}/signature`} alt={`Signature numérique de la demande n° ${file.content.number}`} />
             <figcaption class="fr-content-media__caption">Signature (code photo signature numérique)</figcaption>
           </figure>

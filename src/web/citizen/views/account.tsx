@@ -179,7 +179,7 @@ function AccountHomeContent(flash: string, displayName: string, lastLogin: strin
             Commencer la demande
           </a>
         </p>
-        <Table id="requests-table" caption="Mes demandes en cours" hideCaption headers={["Prénom", "Nom", "Numéro", "Date de création", "Date de mise à jour", "Etat", "Actions"]}>
+        <Table id="requests-table" caption="Tableau de mes demandes en cours" hideCaption headers={["Prénom", "Nom", "Numéro", "Date de création", "Date de mise à jour", "Etat", "Actions"]}>
           {rows}
         </Table>
       </section>

@@ -64,7 +64,7 @@ export function Step1Page(p: { ctx: PageContext; requestId: string; motif: Motif
           <RadioGroup
             name="conduiteAccompagnee"
             label="Avez-vous suivi l'apprentissage anticipé de la conduite (conduite accompagnée) ?"
-            hint="À renseigner si vous demandez la catégorie B."
+            hint="Obligatoire si vous demandez la catégorie B."
             inline
             options={OUI_NON}
             errors={p.errors}

@@ -75,6 +75,8 @@ export function UploadField({ requestId, piece, additional, error, label }: { re
         class="fr-btn fr-btn--secondary fr-btn--sm fr-mt-1w"
       >
         Joindre un fichier
+        {/* One button per piece: its name says which (a list of buttons read out of context). */}
+        <span class="fr-sr-only"> : {additional ? "pièce complémentaire" : label}</span>
       </button>
     </div>
   );
