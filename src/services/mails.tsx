@@ -219,6 +219,24 @@ function news(message: RequestMessage, r: RequestMailFacts): Paragraph[] {
  * allow it (a progress update to someone who answered « Non »). The one place the consent is
  * applied to mails: the confirmation and, later, each state change go through it.
  */
+/**
+ * To whoever filed a request for someone else (a driving school for its client, seed 002: « vous
+ * recevez un courriel confirmant son bon enregistrement »): the request was sent, and the person
+ * it was made for is told at the address given for them.
+ */
+export function requestFiledMail(to: string, r: { number: string; motif: string; url: string; beneficiary: string }): MailToSend {
+  return mail(to, {
+    subject: `La demande n° ${r.number} a bien été enregistrée`,
+    paragraphs: [
+      ["La demande que vous avez faite pour ", { strong: r.beneficiary }, " a bien été enregistrée et envoyée à l'administration."],
+      ["Numéro de demande : ", { strong: r.number }],
+      [r.motif],
+      ["La personne concernée en est informée aux coordonnées que vous avez indiquées pour elle."],
+      ["Vous pouvez suivre l'avancement de la demande depuis votre espace : ", { link: r.url }],
+    ],
+  });
+}
+
 export function requestMail(to: string, message: RequestMessage, r: RequestMailFacts): MailToSend | undefined {
   if (!REQUEST_MESSAGES[message].essential && !r.optionalMessages) return undefined;
   return requestMailContent(to, message, r);

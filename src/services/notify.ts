@@ -29,7 +29,7 @@ import {
 import { motifInfo } from "../domain/request/motifs.ts";
 import { deletionDate, isRequestState, type Transition } from "../domain/request/state.ts";
 import { countSegments, frenchMobileE164, MAX_SMS_SEGMENTS } from "../domain/sms.ts";
-import { requestMail, type RequestMailFacts } from "./mails.tsx";
+import { requestFiledMail, requestMail, type RequestMailFacts } from "./mails.tsx";
 
 /** The URLs a message may link to. */
 export interface NotifierUrls {
@@ -49,6 +49,7 @@ interface FrozenFacts {
   motifId?: string;
   content?: {
     beneficiaire?: string;
+    etatCivil?: { prenoms?: string[]; nomNaissance?: string; nomUsage?: string };
     adresse?: { email?: string; telephone?: string; consentement?: boolean };
     photo?: { option?: string };
   };
@@ -126,6 +127,13 @@ export class Notifier {
       const mail = to ? requestMail(to, event, mailFacts) : undefined;
       if (mail) {
         await enqueueMail(tx, mail, now, { requestId });
+        queued.mails++;
+      }
+      // Filed for someone else: the filer (a driving school) is told it was recorded (seed 002).
+      if (event === "envoyee" && forSomeoneElse && row.accountEmail.toLowerCase() !== to?.toLowerCase()) {
+        const person = content.etatCivil;
+        const beneficiary = [person?.prenoms?.[0], person?.nomUsage || person?.nomNaissance].filter(Boolean).join(" ") || "la personne concernée";
+        await enqueueMail(tx, requestFiledMail(row.accountEmail, { number, motif: mailFacts.motif, url: this.urls.request(requestId), beneficiary }), now, { requestId });
         queued.mails++;
       }
     }

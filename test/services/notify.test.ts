@@ -1,6 +1,6 @@
-import { asc, eq } from "drizzle-orm";
+import { asc, eq, sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { notifications, outbox } from "../../src/db/schema.ts";
+import { notifications, outbox, requests } from "../../src/db/schema.ts";
 import { NOTICES, REQUEST_MESSAGE_NAMES, type RequestMessage } from "../../src/domain/request/messages.ts";
 import { countSegments } from "../../src/domain/sms.ts";
 import { Notifier } from "../../src/services/notify.ts";
@@ -93,6 +93,24 @@ describe("Notifier.queue", () => {
     expect(toAccount.bodyText).toContain(`http://permis.test/demandes/${request.id}`);
     expect(toAccount.bodyText).toContain("à joindre à votre demande par courrier papier");
     expect(messages.find((m) => m.channel === "sms")!.recipient).toBe("+33756123456");
+  });
+
+  it("a request made for someone else (a driving school's client): the filer is told it was recorded; not when made for oneself", async () => {
+    const { request, contactEmail, account, number } = await insertSentRequest(db.db, { beneficiaire: "tiers", motifId: "inscription.premier_permis" });
+    await db.db.update(requests).set({ frozen: sql`jsonb_set(${requests.frozen}, '{content,etatCivil}', '{"prenoms":["Léa","Marie"],"nomNaissance":"MARTIN","nomUsage":""}'::jsonb)` }).where(eq(requests.id, request.id));
+    expect(await db.db.transaction((tx) => notifier.queue(tx, { requestId: request.id, event: "envoyee", now: NOW }))).toMatchObject({ mails: 2 });
+    const { messages } = await rowsOf(request.id);
+    const toFiler = messages.find((m) => m.channel === "mail" && m.recipient === account.email)!;
+    expect(toFiler.subject).toBe(`La demande n° ${number} a bien été enregistrée — Permis de conduire`);
+    expect(toFiler.bodyText).toContain("La demande que vous avez faite pour Léa MARTIN a bien été enregistrée et envoyée à l'administration.");
+    expect(toFiler.bodyText).toContain(`http://permis.test/demandes/${request.id}`);
+    expect(messages.find((m) => m.channel === "mail" && m.recipient === contactEmail)!.bodyText).toContain("Cette demande a été faite pour vous par Sylvie Dupont");
+    // Later events go to the person only (the filer follows them on the account home).
+    await db.db.transaction((tx) => notifier.queue(tx, { requestId: request.id, event: "en_instruction", now: NOW }));
+    expect((await rowsOf(request.id)).messages.filter((m) => m.channel === "mail" && m.recipient === account.email)).toHaveLength(1);
+
+    const own = await insertSentRequest(db.db, { beneficiaire: "moi" });
+    expect(await db.db.transaction((tx) => notifier.queue(tx, { requestId: own.request.id, event: "envoyee", now: NOW }))).toMatchObject({ mails: 1 });
   });
 
   it("a landline or a foreign number in step 3 gets no SMS", async () => {
