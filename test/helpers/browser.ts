@@ -75,7 +75,7 @@ export async function newContext(browser: Browser, javaScriptEnabled: boolean): 
 
 /** Runs axe-core (WCAG 2.1 A and AA rules) on the page; fails with the list of violations. */
 export async function expectAccessible(page: Page): Promise<void> {
-  const results = await new AxeBuilder({ page }).withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]).analyze();
+  const results = await new AxeBuilder({ page }).withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"]).analyze();
   const summary = results.violations.map((v) => `${v.id} (${v.impact}): ${v.help} — ${v.nodes.map((n) => n.target.join(" ")).join(" | ")}`);
   expect(summary, `axe violations on ${page.url()}`).toEqual([]);
 }

@@ -204,7 +204,7 @@ export function pdfText(bytes: Buffer): string {
  * the violations of every later page are reported in the same run.
  */
 export async function checkAccessible(page: Page): Promise<void> {
-  const results = await new AxeBuilder({ page }).withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]).analyze();
+  const results = await new AxeBuilder({ page }).withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"]).analyze();
   const summary = results.violations.map((v) => `${v.id} (${v.impact}): ${v.help} — ${v.nodes.map((n) => n.target.join(" ")).join(" | ")}`);
   expect.soft(summary, `axe violations on ${page.url()}`).toEqual([]);
 }
