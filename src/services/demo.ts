@@ -19,8 +19,33 @@ export const DEMO_PROVIDERS = [
   { name: "Photo Mende Centre (démonstration)", kind: "photographe", address: "5 rue Basse", postcode: "48000", commune: "Mende" },
 ] as const;
 
-/** A 1×1 PNG standing for a photo or a signature in demonstration deposits. */
-const DEMO_IMAGE = Buffer.from("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==", "base64");
+/**
+ * The photo and signature of demonstration deposits: a drawn silhouette on the photo's grey
+ * background (35 × 45 mm at 10 px/mm) and a scribble, so that an agent trying the image check
+ * sees a photo and a signature, not a dot. Drawn once per process (sharp, from SVG: shapes only,
+ * no font).
+ */
+const PHOTO_SVG = `<svg xmlns="http://www.w3.org/2000/svg" width="350" height="450" viewBox="0 0 350 450">
+  <rect width="350" height="450" fill="#d9dde3"/>
+  <ellipse cx="175" cy="185" rx="78" ry="98" fill="#6b7280"/>
+  <path d="M40 450 C50 330 110 300 175 300 C240 300 300 330 310 450 Z" fill="#4b5563"/>
+  <path d="M20 20 L330 430 M330 20 L20 430" stroke="#ffffff" stroke-opacity="0.35" stroke-width="6"/>
+</svg>`;
+const SIGNATURE_SVG = `<svg xmlns="http://www.w3.org/2000/svg" width="400" height="150" viewBox="0 0 400 150">
+  <rect width="400" height="150" fill="#ffffff"/>
+  <path d="M30 100 C60 20 80 20 90 90 C100 140 120 40 150 60 C170 75 160 110 190 95 C220 80 230 40 260 70 C280 90 300 100 370 60"
+        fill="none" stroke="#111827" stroke-width="5" stroke-linecap="round"/>
+</svg>`;
+let demoImagesMade: Promise<{ photo: Buffer; signature: Buffer }> | undefined;
+
+export function demoImages(): Promise<{ photo: Buffer; signature: Buffer }> {
+  demoImagesMade ??= (async () => {
+    const { default: sharp } = await import("sharp");
+    const [photo, signature] = await Promise.all([PHOTO_SVG, SIGNATURE_SVG].map((svg) => sharp(Buffer.from(svg)).png({ palette: true }).toBuffer()));
+    return { photo: photo!, signature: signature! };
+  })();
+  return demoImagesMade;
+}
 
 export async function seedDemoProviders(db: Db, photoCodes: PhotoCodeService): Promise<void> {
   if ((await countProviders(db)) > 0) return;
@@ -32,7 +57,8 @@ export async function demoPhotoCode(db: Db, photoCodes: PhotoCodeService): Promi
   await seedDemoProviders(db, photoCodes);
   const [provider] = await searchProviders(db, "", 1);
   if (!provider) throw new Error("no photographer");
-  const result = await photoCodes.deposit(provider, DEMO_IMAGE, DEMO_IMAGE);
+  const { photo, signature } = await demoImages();
+  const result = await photoCodes.deposit(provider, photo, signature);
   if (!result.ok) throw new Error(result.error);
   return result.code;
 }

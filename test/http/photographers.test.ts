@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { findPhotoCode } from "../../src/db/repositories/photo-codes.ts";
-import { DEMO_PROVIDERS, seedDemoProviders } from "../../src/services/demo.ts";
+import sharp from "sharp";
+import { DEMO_PROVIDERS, demoPhotoCode, seedDemoProviders } from "../../src/services/demo.ts";
 import { startTestApp, type TestApp } from "../helpers/app.ts";
 import { Browser } from "../helpers/client.ts";
 import { PNG } from "../helpers/requests.ts";
@@ -132,5 +133,26 @@ describe("Photographes et cabines agréés", () => {
     expect(byPostcode.html.querySelectorAll("#photographers-table tbody tr").length).toBe(2);
     const none = await b.get("/photographes?q=Trifouilly");
     expect(none.text("main")).toContain("Aucun photographe ni cabine agréés ne correspond à « Trifouilly »");
+  });
+});
+
+describe("the demonstration photo code (development tools)", () => {
+  it("holds a photo and a signature an agent can look at, not a dot", async () => {
+    const code = await demoPhotoCode(t.db.db, t.services.photoCodes);
+    const row = (await findPhotoCode(t.db.db, code))!;
+    const read = async (key: string, iv: string, tag: string) => {
+      const chunks: Buffer[] = [];
+      for await (const chunk of await t.services.storage.get(key, { iv, tag })) chunks.push(chunk as Buffer);
+      return Buffer.concat(chunks);
+    };
+    for (const [bytes, size] of [
+      [await read(row.photoKey, row.photoIv, row.photoTag), { width: 350, height: 450 }],
+      [await read(row.signatureKey, row.signatureIv, row.signatureTag), { width: 400, height: 150 }],
+    ] as const) {
+      expect(await sharp(bytes).metadata()).toMatchObject({ format: "png", ...size });
+      // Drawn: its pixels are not all alike.
+      const { channels } = await sharp(bytes).stats();
+      expect(channels[0]!.max - channels[0]!.min).toBeGreaterThan(100);
+    }
   });
 });
