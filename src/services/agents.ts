@@ -233,17 +233,15 @@ export class AgentService {
 
   /* -------------------------------------------------------------- password + TOTP */
 
-  private passwordTargets(email: string, ip: string): ThrottleTarget[] {
-    return [
-      ["signinIdentifier", `agent:${sha256(email)}`],
-      ["signinIp", `agent:${ip}`],
-    ];
+  /** `device`: a browser this agent signed in from before, counted apart (web/security/device.ts): others' failures do not lock it out. */
+  private passwordTargets(email: string, ip: string, device: string | undefined): ThrottleTarget[] {
+    return [device ? ["signinDevice", `agent:${sha256(email)} ${device}`] : ["signinIdentifier", `agent:${sha256(email)}`], ["signinIp", `agent:${ip}`]];
   }
 
   /** First factor. Unknown, inactive or password-less agents are refused like a wrong password. */
-  async checkPassword(emailInput: string, password: string, ip: string): Promise<PasswordOutcome> {
+  async checkPassword(emailInput: string, password: string, ip: string, device?: string): Promise<PasswordOutcome> {
     const email = normaliseEmail(emailInput).slice(0, 320);
-    const targets = this.passwordTargets(email, ip);
+    const targets = this.passwordTargets(email, ip, device);
     const admission = await this.throttle.take(targets);
     if (!admission.allowed) return { kind: "throttled", waitSeconds: admission.waitSeconds };
     const agent = await findAgentByEmail(this.db, email);

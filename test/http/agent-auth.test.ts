@@ -97,6 +97,27 @@ describe("agent sign-in with a password and a TOTP code", () => {
     expect(summaryErrors(last!)[0]).toMatch(/^Trop de tentatives de connexion\. Réessayez dans/);
   });
 
+  it("does not let a stranger's wrong passwords lock an agent out of a browser they signed in from", async () => {
+    const agent = await createAgent(t.services, { role: "images", serviceIds: ["cert-a"] });
+    const own = await signInAgent(t, agent, newBrowser());
+    expect(own.cookie("agent_appareil")).toBeTruthy();
+    await own.post("/agent/deconnexion", {}, { csrf: (await own.get("/agent/deconnexion")).csrf });
+    // Someone else tries passwords on the agent's address: blocked for every other browser…
+    for (let i = 0; i < 6; i++) {
+      const b = newBrowser();
+      await b.get("/agent/connexion");
+      await b.post("/agent/connexion", { email: agent.email, password: `faux-${i}-mot-de-passe` });
+    }
+    const stranger = newBrowser();
+    await stranger.get("/agent/connexion");
+    expect((await stranger.post("/agent/connexion", { email: agent.email, password: agent.password })).status).toBe(429);
+    // …not in the agent's own browser, which goes on to the second factor.
+    await own.get("/agent/connexion");
+    const back = await own.post("/agent/connexion", { email: agent.email, password: agent.password }, { follow: false });
+    expect(back.status).toBe(303);
+    expect(back.headers.location).toBe("/agent/connexion/code");
+  });
+
   it("refuses a wrong code, an expired code and a replayed code", async () => {
     const agent = await createAgent(t.services, { role: "instruction", serviceIds: ["cert-a"] });
     const browser = newBrowser();

@@ -1,9 +1,10 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { waitInFrench } from "../../domain/throttle.ts";
-import { SECOND_FACTOR_WINDOW_MS } from "../../services/agents.ts";
+import { normaliseEmail, SECOND_FACTOR_WINDOW_MS } from "../../services/agents.ts";
 import { qrCodeSvg } from "../../services/totp.ts";
 import type { WebDeps } from "../deps.ts";
 import { formInput, sendPage } from "../http.ts";
+import { agentDevice, knownDevice, rememberDevice } from "../security/device.ts";
 import { takePending, writePending, type PendingCookie } from "../security/oidc-pending.ts";
 import { safeReturnPath } from "../security/session.ts";
 import { AGENT_OIDC_COOKIE, currentSession, endAgentSession, requireAgent, sessionExpired, startAgentSession, startPendingSession, takeFlash } from "./session.ts";
@@ -37,6 +38,13 @@ function areaPath(value: unknown, publicUrl: string): string | undefined {
 export async function agentAuthRoutes(app: FastifyInstance, deps: WebDeps) {
   const { agents, proConnect, clock } = deps;
   const secure = deps.config.publicUrl.startsWith("https:");
+  const device = agentDevice(secure);
+
+  /** After both factors: this browser is one the agent signed in from (its own count of failed passwords). */
+  async function rememberAgentDevice(request: FastifyRequest, reply: FastifyReply, agentId: string): Promise<void> {
+    const agent = await agents.find(agentId);
+    if (agent) rememberDevice(request, reply, device, normaliseEmail(agent.email));
+  }
 
   /** The password step, if done less than 5 minutes ago. */
   function passwordStep(request: FastifyRequest): string | undefined {
@@ -78,7 +86,7 @@ export async function agentAuthRoutes(app: FastifyInstance, deps: WebDeps) {
     if (!email) errors.email = "Saisissez votre adresse électronique professionnelle.";
     if (!password) errors.password = "Saisissez votre mot de passe.";
     if (Object.keys(errors).length > 0) return signinPage(request, reply, { errors, values: { email }, returnTo }, 400);
-    const outcome = await agents.checkPassword(email, password, request.ip);
+    const outcome = await agents.checkPassword(email, password, request.ip, knownDevice(request, device, normaliseEmail(email)));
     if (outcome.kind === "throttled") {
       const message = `Trop de tentatives de connexion. Réessayez dans ${waitInFrench(outcome.waitSeconds)}.`;
       return signinPage(request, reply, { errors: { email: message }, values: { email }, returnTo }, 429);
@@ -118,6 +126,7 @@ export async function agentAuthRoutes(app: FastifyInstance, deps: WebDeps) {
     await startAgentSession(request, reply, agentId, "mot_de_passe", {
       ...(left !== undefined ? { flash: `Vous vous êtes connecté avec un code de secours. Il vous en reste ${left}.` } : {}),
     });
+    await rememberAgentDevice(request, reply, agentId);
     return reply.redirect(back, 303);
   });
 
@@ -150,6 +159,7 @@ export async function agentAuthRoutes(app: FastifyInstance, deps: WebDeps) {
       );
     }
     await startAgentSession(request, reply, agentId, "mot_de_passe");
+    await rememberAgentDevice(request, reply, agentId);
     return sendPage(reply, <RecoveryCodesPage codes={outcome.recoveryCodes} />);
   });
 

@@ -12,7 +12,7 @@ import { unmetPasswordRules } from "../../domain/password.ts";
 import { waitInFrench } from "../../domain/throttle.ts";
 import type { ThrottleTarget } from "../../services/throttle.ts";
 import { formInput, keepValues, pageContext, sendPage } from "../http.ts";
-import { knownDevice, rememberDevice } from "../security/device.ts";
+import { citizenDevice, knownDevice, rememberDevice } from "../security/device.ts";
 import { endSession, safeReturnPath, startSignedInSession } from "../security/session.ts";
 import {
   ActivationPage,
@@ -31,6 +31,7 @@ import type { WebDeps } from "../deps.ts";
 /** SPEC §2: sign-in and sign-out, account creation and activation, forgotten identifier and password. */
 export async function authRoutes(app: FastifyInstance, deps: WebDeps) {
   const secure = deps.config.publicUrl.startsWith("https:");
+  const device = citizenDevice(secure);
   const { accounts, captcha, throttle, franceConnect } = deps;
   const ctx = (request: FastifyRequest, reply: FastifyReply) => pageContext(request, reply, deps.devTools);
 
@@ -71,7 +72,7 @@ export async function authRoutes(app: FastifyInstance, deps: WebDeps) {
       return sendPage(reply, <SigninPage ctx={ctx(request, reply)} errors={parsed.errors} values={values} returnTo={returnTo} />, 400);
     }
     const { identifier } = parsed.value;
-    const result = await accounts.signin(identifier, parsed.value.password, request.ip, knownDevice(request, identifier, secure));
+    const result = await accounts.signin(identifier, parsed.value.password, request.ip, knownDevice(request, device, identifier));
     if (result.kind !== "ok") {
       const throttled = result.kind === "throttled";
       if (throttled) reply.header("retry-after", String(result.waitSeconds));
@@ -82,7 +83,7 @@ export async function authRoutes(app: FastifyInstance, deps: WebDeps) {
     }
     const pendingLink = request.session.franceConnectLink;
     await startSignedInSession(request, result.account, result.previousLoginAt);
-    rememberDevice(request, reply, identifier, secure);
+    rememberDevice(request, reply, device, identifier);
     // Linked only to the account of the identity's address (a link planted in this browser by
     // someone else names their address, not this account's).
     if (pendingLink && (await accounts.linkFranceConnect(result.account, pendingLink))) {
@@ -220,8 +221,8 @@ export async function authRoutes(app: FastifyInstance, deps: WebDeps) {
     // The identifier's limit counts everyone's requests together, except in a browser that
     // signed in to it before (security/device.ts): nobody can lock its owner out of a reset there.
     const { identifier } = parsed.value;
-    const device = knownDevice(request, identifier, secure);
-    const throttled = await tooMany([["recoveryIp", request.ip], ["mailTarget", device ? `${identifier} ${device}` : identifier]], reply);
+    const known = knownDevice(request, device, identifier);
+    const throttled = await tooMany([["recoveryIp", request.ip], ["mailTarget", known ? `${identifier} ${known}` : identifier]], reply);
     if (throttled) {
       return sendPage(reply, <MessagePage ctx={ctx(request, reply)} title="Mot de passe oublié" type="error" message={throttled} />, 429);
     }
