@@ -10,14 +10,17 @@ export interface ThrottlePolicy {
   windowSeconds: number;
 }
 
+/** Failed sign-ins on one account: 5 free an hour, then 30 s doubling up to 15 minutes. */
+const SIGNIN_PER_ACCOUNT: ThrottlePolicy = { free: 5, baseDelaySeconds: 30, maxDelaySeconds: 15 * 60, windowSeconds: 60 * 60 };
+
 export const THROTTLE_POLICIES = {
   /** Failed sign-ins for one identifier, whoever tries — except in a browser that signed in to it before (next line). */
-  signinIdentifier: { free: 5, baseDelaySeconds: 30, maxDelaySeconds: 15 * 60, windowSeconds: 60 * 60 },
+  signinIdentifier: SIGNIN_PER_ACCOUNT,
   /**
    * Failed sign-ins for one identifier in one browser that signed in to it before (src/web/security/device.ts):
    * others' failures do not lock its owner out there.
    */
-  signinDevice: { free: 5, baseDelaySeconds: 30, maxDelaySeconds: 15 * 60, windowSeconds: 60 * 60 },
+  signinDevice: SIGNIN_PER_ACCOUNT,
   /** Failed sign-ins from one address, whatever the identifier. */
   signinIp: { free: 20, baseDelaySeconds: 30, maxDelaySeconds: 15 * 60, windowSeconds: 60 * 60 },
   /** Account creations from one address. */

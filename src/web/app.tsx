@@ -1,6 +1,6 @@
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from "fastify";
 import formbody from "@fastify/formbody";
-import { pageContext, sendPage } from "./http.ts";
+import { pageContext, sendPage, servedOverHttps } from "./http.ts";
 import { registerAgentArea } from "./agent/index.ts";
 import { accountRoutes } from "./citizen/account.tsx";
 import { authRoutes } from "./citizen/auth.tsx";
@@ -86,7 +86,7 @@ export async function buildApp(deps: WebDeps, options: AppOptions = {}): Promise
     );
   });
 
-  const https = deps.config.publicUrl.startsWith("https:");
+  const https = servedOverHttps(deps.config.publicUrl);
   securityHeaders(app, { https, franceConnectOrigin: deps.franceConnect?.issuerOrigin, proConnectOrigin: deps.proConnect?.issuerOrigin });
 
   // Hashed static files (/static/<hash>/…, compressed once, cached a year) and compressed pages.

@@ -10,6 +10,11 @@ import { renderPage, type PageContext } from "./views/layout.tsx";
  * Fastify (its length) then Node (the header joined to it, then the socket) would each flatten
  * into a copy on V8's heap (40 kB of garbage for a 13 kB page, issue 8).
  */
+/** Whether users reach the service over HTTPS (its public address): cookies are then Secure, and prefixed. */
+export function servedOverHttps(publicUrl: string): boolean {
+  return publicUrl.startsWith("https:");
+}
+
 export function sendPage(reply: FastifyReply, page: VNode, status = 200): FastifyReply {
   return reply.code(status).type("text/html; charset=utf-8").header("cache-control", "no-store").send(Buffer.from(renderPage(page), "utf8"));
 }

@@ -3,7 +3,7 @@ import { waitInFrench } from "../../domain/throttle.ts";
 import { normaliseEmail, SECOND_FACTOR_WINDOW_MS } from "../../services/agents.ts";
 import { qrCodeSvg } from "../../services/totp.ts";
 import type { WebDeps } from "../deps.ts";
-import { formInput, sendPage } from "../http.ts";
+import { formInput, sendPage, servedOverHttps } from "../http.ts";
 import { agentDevice, knownDevice, rememberDevice } from "../security/device.ts";
 import { takePending, writePending, type PendingCookie } from "../security/oidc-pending.ts";
 import { safeReturnPath } from "../security/session.ts";
@@ -37,7 +37,7 @@ function areaPath(value: unknown, publicUrl: string): string | undefined {
 
 export async function agentAuthRoutes(app: FastifyInstance, deps: WebDeps) {
   const { agents, proConnect, clock } = deps;
-  const secure = deps.config.publicUrl.startsWith("https:");
+  const secure = servedOverHttps(deps.config.publicUrl);
   const device = agentDevice(secure);
 
   /** After both factors: this browser is one the agent signed in from (its own count of failed passwords). */

@@ -4,7 +4,7 @@ import csrf from "@fastify/csrf-protection";
 import formbody from "@fastify/formbody";
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import type { WebDeps } from "../deps.ts";
-import { sendPage } from "../http.ts";
+import { sendPage, servedOverHttps } from "../http.ts";
 import { CONTROL_CHARACTERS_CODE, guardResponseHeaders, refuseControlCharacters } from "../security/guards.ts";
 import { safeError } from "../security/logging.ts";
 import { adminRoutes } from "./admin.tsx";
@@ -60,7 +60,7 @@ function errorPage(request: FastifyRequest, reply: FastifyReply, status: number,
  * administration pages and the back-office (src/web/agent/backoffice/routes.tsx).
  */
 export async function registerAgentArea(app: FastifyInstance, deps: WebDeps): Promise<void> {
-  const secure = deps.config.publicUrl.startsWith("https:");
+  const secure = servedOverHttps(deps.config.publicUrl);
   await app.register(
     async (area) => {
       await area.register(fastifyCookie, {

@@ -3,7 +3,7 @@ import type { DashboardRequest } from "../../db/repositories/dashboard.ts";
 import { motifInfo } from "../../domain/request/motifs.ts";
 import { isRequestState, userActions, type UserAction } from "../../domain/request/state.ts";
 import { stateLabel } from "../../services/requests/index.ts";
-import { pageContext, sendPage } from "../http.ts";
+import { pageContext, sendPage, servedOverHttps } from "../http.ts";
 import { endSession, requireSignedIn } from "../security/session.ts";
 import { AccountHomePage, TrackRequestPage, type RequestRow as RequestLine } from "./views/account.tsx";
 import type { WebDeps } from "../deps.ts";
@@ -75,7 +75,7 @@ export async function accountRoutes(app: FastifyInstance, deps: WebDeps) {
     const dashboard = await deps.requests.dashboard(request.session.accountId!);
     if (!dashboard) {
       // The account no longer exists: end this session.
-      await endSession(request, reply, deps.config.publicUrl.startsWith("https:"));
+      await endSession(request, reply, servedOverHttps(deps.config.publicUrl));
       return reply.redirect("/connexion", 303);
     }
     const flash = request.session.flash;

@@ -11,7 +11,7 @@ import { field, type FieldErrors } from "../../domain/forms.ts";
 import { unmetPasswordRules } from "../../domain/password.ts";
 import { waitInFrench } from "../../domain/throttle.ts";
 import type { ThrottleTarget } from "../../services/throttle.ts";
-import { formInput, keepValues, pageContext, sendPage } from "../http.ts";
+import { formInput, keepValues, pageContext, sendPage, servedOverHttps } from "../http.ts";
 import { citizenDevice, knownDevice, rememberDevice } from "../security/device.ts";
 import { endSession, safeReturnPath, startSignedInSession } from "../security/session.ts";
 import {
@@ -30,7 +30,7 @@ import type { WebDeps } from "../deps.ts";
 
 /** SPEC §2: sign-in and sign-out, account creation and activation, forgotten identifier and password. */
 export async function authRoutes(app: FastifyInstance, deps: WebDeps) {
-  const secure = deps.config.publicUrl.startsWith("https:");
+  const secure = servedOverHttps(deps.config.publicUrl);
   const device = citizenDevice(secure);
   const { accounts, captcha, throttle, franceConnect } = deps;
   const ctx = (request: FastifyRequest, reply: FastifyReply) => pageContext(request, reply, deps.devTools);

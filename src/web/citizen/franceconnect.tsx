@@ -1,5 +1,5 @@
 import type { FastifyInstance } from "fastify";
-import { pageContext, sendPage } from "../http.ts";
+import { pageContext, sendPage, servedOverHttps } from "../http.ts";
 import { takePending, writePending, type PendingCookie } from "../security/oidc-pending.ts";
 import { startSignedInSession } from "../security/session.ts";
 import { MessagePage } from "./views/auth.tsx";
@@ -8,7 +8,7 @@ import type { WebDeps } from "../deps.ts";
 /** FranceConnect sign-in and one-click account creation (SPEC §2). */
 export async function franceConnectRoutes(app: FastifyInstance, deps: WebDeps) {
   const { franceConnect, accounts } = deps;
-  const secure = deps.config.publicUrl.startsWith("https:");
+  const secure = servedOverHttps(deps.config.publicUrl);
   /** The pending authorization's own signed cookie (security/oidc-pending.ts): an anonymous click writes no session row. */
   const pendingCookie: PendingCookie = { name: secure ? "__Secure-permis_fc" : "permis_fc", path: "/franceconnect", secure };
 
